@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = FlotillaCommand.BuildVersion.class,
         description = "Flotilla: a multi-Raft engine and the replicated key-value store built on it.",
-        subcommands = {SimCommand.class, BenchCommand.class})
+        subcommands = {SimCommand.class, BenchCommand.class, CheckCommand.class})
 public final class FlotillaCommand implements Runnable {
     @Spec
     CommandSpec spec;
