@@ -1,0 +1,81 @@
+package dev.flotilla.runtime;
+
+import dev.flotilla.log.LogEngine;
+import dev.flotilla.raft.ConfChange;
+import dev.flotilla.raft.Membership;
+import dev.flotilla.raft.Status;
+import dev.flotilla.runtime.impl.ThreadedRaftNode;
+import dev.flotilla.transport.Transport;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
+
+/**
+ * One node of a Flotilla cluster: hosts any number of Raft groups, all driven by one driver thread, all persisting
+ * into one shared {@link LogEngine}, all talking over one {@link Transport}.
+ *
+ * <p><b>Durability order</b> (docs/ordering.md): in every cycle the node collects the work of every group, writes all
+ * of it to the log as one batch, and only after that batch is durable sends the messages that depend on it (votes,
+ * append acknowledgements), applies newly committed commands and acknowledges the work to the groups. A leader's
+ * appends to followers go out at once, in parallel with its own write.
+ *
+ * <p><b>Threads.</b> Every method may be called from any thread and never blocks; outcomes arrive through futures,
+ * which complete on the driver thread (so dependent actions must not block: use the {@code *Async} variants for real
+ * work).
+ *
+ * <p><b>Errors.</b> Futures fail with {@link RequestFailedException}, whose reason says what to do.
+ */
+public interface RaftNode extends AutoCloseable {
+    /**
+     * Starts a node: opens every group the log holds (restart), then serves. {@code stateMachines} makes the state
+     * machine of a group when the group is opened or created. The node takes ownership of the log and the transport
+     * and closes them on {@link #close()}.
+     */
+    static RaftNode start(
+            RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
+        return ThreadedRaftNode.start(config, log, transport, stateMachines);
+    }
+
+    /**
+     * Hosts a group on this node. A group the log already holds is opened as it was; a new one starts with {@code
+     * initialMembers}, which must be the same on every node of the first configuration (later members join through a
+     * membership change). Completes once the group is durable and running.
+     */
+    CompletableFuture<Void> createGroup(long groupId, Membership initialMembers);
+
+    /**
+     * Hosts a group this node is about to be added to (as a learner, by {@link #changeMembership} on the leader). It
+     * starts with an empty log and learns the group's whole history, membership included, from the leader.
+     */
+    CompletableFuture<Void> joinGroup(long groupId);
+
+    /**
+     * Changes the membership of a group; must be called on its leader ({@code NOT_LEADER} with a hint otherwise).
+     * Completes with the new membership once the change is committed and applied on this node. Add a node as a
+     * learner first, let it catch up, then promote it.
+     */
+    CompletableFuture<Membership> changeMembership(long groupId, ConfChange change);
+
+    /**
+     * Proposes a command to a group. Completes with the state machine's result once the command is committed and
+     * applied on this node. A follower forwards the proposal to the leader.
+     */
+    CompletableFuture<byte[]> propose(long groupId, byte[] command);
+
+    /** Runs a query against the group's state machine on this node, as fresh as {@code consistency} demands. */
+    CompletableFuture<byte[]> read(long groupId, byte[] query, ReadConsistency consistency);
+
+    /** Asks the leader of the group, if it is this node, to hand leadership to {@code target}. */
+    CompletableFuture<Void> transferLeadership(long groupId, long target);
+
+    /** The group's state as this node sees it, if the node hosts it. */
+    CompletableFuture<Optional<Status>> status(long groupId);
+
+    /** Ids of the groups this node hosts. */
+    Set<Long> groups();
+
+    /** Stops the driver, fails every waiting request with {@code SHUTDOWN}, closes the transport and the log. */
+    @Override
+    void close();
+}

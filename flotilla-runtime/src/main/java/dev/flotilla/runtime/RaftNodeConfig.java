@@ -1,0 +1,55 @@
+package dev.flotilla.runtime;
+
+import dev.flotilla.raft.RaftConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one node's runtime.
+ *
+ * @param raft the settings every group's replica starts from; its {@code nodeId} is this node's id, and each group
+ *     gets its own random seed derived from it and the group id
+ * @param tickInterval real time per Raft tick; election and heartbeat timeouts in {@code raft} count ticks
+ * @param requestTimeout how long a proposal or read waits for its outcome before failing with {@code TIMEOUT}
+ * @param maxPendingRequestsPerGroup requests waiting for an outcome in one group before new ones fail with {@code
+ *     BACK_PRESSURE}
+ */
+public record RaftNodeConfig(
+        RaftConfig raft, Duration tickInterval, Duration requestTimeout, int maxPendingRequestsPerGroup) {
+    public RaftNodeConfig {
+        Objects.requireNonNull(raft, "raft");
+        if (tickInterval.isNegative() || tickInterval.isZero()) {
+            throw new IllegalArgumentException("tickInterval must be positive, was " + tickInterval);
+        }
+        if (requestTimeout.compareTo(tickInterval) < 0) {
+            throw new IllegalArgumentException(
+                    "requestTimeout (" + requestTimeout + ") must be at least one tick (" + tickInterval + ")");
+        }
+        if (maxPendingRequestsPerGroup < 1) {
+            throw new IllegalArgumentException(
+                    "maxPendingRequestsPerGroup must be positive, was " + maxPendingRequestsPerGroup);
+        }
+    }
+
+    /** Defaults for node {@code nodeId}: 100 ms ticks (elections after 1–2 s), 10 s request timeout, 10,000 pending. */
+    public static RaftNodeConfig defaults(long nodeId) {
+        return new RaftNodeConfig(RaftConfig.defaults(nodeId), Duration.ofMillis(100), Duration.ofSeconds(10), 10_000);
+    }
+
+    public long nodeId() {
+        return raft.nodeId();
+    }
+
+    /** The request timeout in ticks, at least one. */
+    public long requestTimeoutTicks() {
+        return Math.max(1, requestTimeout.toNanos() / tickInterval.toNanos());
+    }
+
+    public RaftNodeConfig withTickInterval(Duration value) {
+        return new RaftNodeConfig(raft, value, requestTimeout, maxPendingRequestsPerGroup);
+    }
+
+    public RaftNodeConfig withRequestTimeout(Duration value) {
+        return new RaftNodeConfig(raft, tickInterval, value, maxPendingRequestsPerGroup);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.flotilla.runtime;
+
+import java.util.List;
+
+/**
+ * The application state of one Raft group on one node.
+ *
+ * <p><b>Threads.</b> Every method is called on the node's driver thread, one call at a time; none may block on
+ * anything but local I/O.
+ *
+ * <p><b>Apply.</b> {@link #apply} receives the group's committed commands in log order, each exactly once per life of
+ * the object. After a restart the runtime hands out again every committed command above {@link
+ * #durableAppliedIndex()}, so a state machine that keeps nothing across restarts (returns 0) is correct, only slower to
+ * recover. Commands must be deterministic: every replica applies the same commands and must reach the same state.
+ *
+ * <p><b>Durability and compaction.</b> {@link #durableAppliedIndex()} is the highest index whose effects survive a
+ * crash of this node. The runtime never compacts the group's log beyond it, so a crash never leaves a gap between the
+ * state machine and the log.
+ */
+public interface StateMachine extends AutoCloseable {
+    /**
+     * Applies committed commands, in order, and returns one result per command (given to the proposer, if it waits on
+     * this node). {@code appliedIndex} is the log index the state machine has reached after this call: at least the
+     * last command's index, more when the batch ended with entries that carry no command (a new leader's empty entry,
+     * a membership change).
+     */
+    List<byte[]> apply(List<AppliedCommand> commands, long appliedIndex);
+
+    /** Answers a read against the current applied state. Must not change the state. */
+    byte[] query(byte[] query);
+
+    /** The highest applied index that survives a crash; 0 if nothing does. */
+    long durableAppliedIndex();
+
+    @Override
+    default void close() {}
+
+    /** A committed command: its log position and the bytes the proposer gave. */
+    record AppliedCommand(long index, long term, byte[] data) {}
+}

@@ -1,0 +1,160 @@
+package dev.flotilla.runtime.impl;
+
+import dev.flotilla.log.LogEngine;
+import dev.flotilla.raft.ConfChange;
+import dev.flotilla.raft.Membership;
+import dev.flotilla.raft.Status;
+import dev.flotilla.runtime.RaftNode;
+import dev.flotilla.runtime.RaftNodeConfig;
+import dev.flotilla.runtime.ReadConsistency;
+import dev.flotilla.runtime.StateMachine;
+import dev.flotilla.transport.Transport;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production wiring of a {@link NodeLoop}: one driver thread runs it, one timer thread feeds it ticks, and the
+ * transport's I/O threads and the log's writer thread hand it their events.
+ */
+public final class ThreadedRaftNode implements RaftNode {
+    private static final Logger LOG = LoggerFactory.getLogger(ThreadedRaftNode.class);
+
+    private final RaftNodeConfig config;
+    private final LogEngine log;
+    private final Transport transport;
+    private final ExecutorService driverThread;
+    private final ScheduledExecutorService ticker;
+    private final NodeLoop loop;
+    private volatile Set<Long> groupIds = Set.of();
+
+    private ThreadedRaftNode(
+            RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
+        this.config = config;
+        this.log = log;
+        this.transport = transport;
+        String name = "flotilla-node-" + config.nodeId();
+        this.driverThread = Executors.newSingleThreadExecutor(r -> daemon(r, name + "-driver"));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-ticker"));
+        this.loop = new NodeLoop(config, log, transport, stateMachines, this::onDriver, new SecureRandom().nextLong());
+    }
+
+    public static RaftNode start(
+            RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
+        ThreadedRaftNode node = new ThreadedRaftNode(config, log, transport, stateMachines);
+        node.onDriver(() -> {
+            node.loop.openExistingGroups();
+            node.groupIds = node.loop.groupIds();
+        });
+        transport.start((from, batch) -> node.onDriver(() -> node.loop.deliver(batch)));
+        long tickNanos = config.tickInterval().toNanos();
+        node.ticker.scheduleAtFixedRate(
+                () -> node.onDriver(node.loop::tick), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        return node;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Runs a task on the driver thread; an unexpected error stops the node rather than leaving groups half-done. */
+    private void onDriver(Runnable task) {
+        try {
+            driverThread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.error("node {}: unexpected error on the driver thread; stopping", config.nodeId(), e);
+                    loop.stop(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // The node is closing: inputs arriving now are dropped, and their futures fail in close().
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> createGroup(long groupId, Membership initialMembers) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onDriver(() -> loop.createGroup(groupId, initialMembers, done));
+        return done.thenRun(() -> onDriver(() -> groupIds = loop.groupIds()));
+    }
+
+    @Override
+    public CompletableFuture<Void> joinGroup(long groupId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onDriver(() -> loop.joinGroup(groupId, done));
+        return done.thenRun(() -> onDriver(() -> groupIds = loop.groupIds()));
+    }
+
+    @Override
+    public CompletableFuture<Membership> changeMembership(long groupId, ConfChange change) {
+        CompletableFuture<Membership> done = new CompletableFuture<>();
+        onDriver(() -> loop.changeMembership(groupId, change, done));
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> propose(long groupId, byte[] command) {
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        onDriver(() -> loop.propose(groupId, command, done));
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> read(long groupId, byte[] query, ReadConsistency consistency) {
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        onDriver(() -> loop.read(groupId, query, consistency, done));
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<Void> transferLeadership(long groupId, long target) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onDriver(() -> loop.transferLeadership(groupId, target, done));
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<Optional<Status>> status(long groupId) {
+        CompletableFuture<Optional<Status>> done = new CompletableFuture<>();
+        onDriver(() -> done.complete(loop.status(groupId)));
+        return done;
+    }
+
+    @Override
+    public Set<Long> groups() {
+        return groupIds;
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        onDriver(loop::stop);
+        driverThread.shutdown();
+        try {
+            if (!driverThread.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("node {}: driver thread did not stop within 10 s", config.nodeId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        transport.close();
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.warn("node {}: closing the log failed", config.nodeId(), e);
+        }
+    }
+}

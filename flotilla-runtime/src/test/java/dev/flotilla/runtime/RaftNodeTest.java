@@ -1,0 +1,125 @@
+package dev.flotilla.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RaftNodeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void electsALeaderAndReplicatesACommandToEveryNode() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            cluster.createGroups(1, 1);
+            long leader = cluster.awaitLeader(1);
+            assertEquals("", cluster.put(1, "a", "1"));
+            assertEquals("1", cluster.put(1, "a", "2"));
+            cluster.awaitConverged(1, Map.of("a", "2"));
+            long follower = leader % 3 + 1;
+            byte[] read = cluster.node(follower)
+                    .read(1, InMemoryStateMachine.get("a"), ReadConsistency.LINEARIZABLE)
+                    .join();
+            assertEquals("2", new String(read, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void manyGroupsShareOneLogPerNodeAndEachConverges() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            cluster.createGroups(1, 40);
+            Map<Long, Map<String, String>> expected = new HashMap<>();
+            for (long g = 1; g <= 40; g++) {
+                for (int k = 0; k < 3; k++) {
+                    cluster.put(g, "k" + k, "g" + g + "v" + k);
+                    expected.computeIfAbsent(g, x -> new TreeMap<>()).put("k" + k, "g" + g + "v" + k);
+                }
+            }
+            for (long g = 1; g <= 40; g++) {
+                cluster.awaitConverged(g, expected.get(g));
+            }
+            assertEquals(40, cluster.node(1).groups().size());
+        }
+    }
+
+    @Test
+    void restartedNodeRecoversEveryGroupFromTheSharedLog() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            cluster.createGroups(1, 10);
+            for (long g = 1; g <= 10; g++) {
+                cluster.put(g, "x", "before-" + g);
+            }
+            for (long g = 1; g <= 10; g++) {
+                cluster.awaitConverged(g, Map.of("x", "before-" + g));
+            }
+            cluster.stop(2);
+            for (long g = 1; g <= 10; g++) {
+                cluster.put(g, "y", "while-down-" + g);
+            }
+            cluster.start(2);
+            assertEquals(
+                    Set.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L),
+                    cluster.node(2).groups());
+            for (long g = 1; g <= 10; g++) {
+                cluster.awaitConverged(g, Map.of("x", "before-" + g, "y", "while-down-" + g));
+            }
+        }
+    }
+
+    @Test
+    void leaderFailoverLosesNoAcknowledgedWrite() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            cluster.createGroups(1, 1);
+            Map<String, String> acknowledged = new TreeMap<>();
+            for (int i = 0; i < 20; i++) {
+                cluster.put(1, "k" + i, "v" + i);
+                acknowledged.put("k" + i, "v" + i);
+            }
+            long leader = cluster.awaitLeader(1);
+            cluster.stop(leader);
+            for (int i = 20; i < 40; i++) {
+                cluster.put(1, "k" + i, "v" + i);
+                acknowledged.put("k" + i, "v" + i);
+            }
+            cluster.start(leader);
+            cluster.awaitConverged(1, acknowledged);
+        }
+    }
+
+    @Test
+    void requestsToAnUnknownGroupFailWithGroupNotFound() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    CompletionException.class,
+                    () -> cluster.node(1).propose(99, new byte[1]).join());
+            RequestFailedException failure = assertInstanceOf(RequestFailedException.class, e.getCause());
+            assertEquals(RequestFailedException.Reason.GROUP_NOT_FOUND, failure.reason());
+        }
+    }
+
+    @Test
+    void staleReadAnswersFromLocalStateWithoutARoundTrip() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            cluster.createGroups(1, 1);
+            cluster.put(1, "s", "1");
+            cluster.awaitConverged(1, Map.of("s", "1"));
+            for (long node = 1; node <= 3; node++) {
+                assertArrayEquals(
+                        "1".getBytes(StandardCharsets.UTF_8),
+                        cluster.node(node)
+                                .read(1, InMemoryStateMachine.get("s"), ReadConsistency.STALE)
+                                .join());
+            }
+        }
+    }
+}
