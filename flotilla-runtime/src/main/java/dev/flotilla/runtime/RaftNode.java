@@ -28,7 +28,7 @@ import java.util.function.LongFunction;
  */
 public interface RaftNode extends AutoCloseable {
     /**
-     * Starts a node: opens every group the log holds (restart), then serves. {@code stateMachines} makes the state
+     * Starts a node: opens every group the log holds (restart) before returning, then serves. {@code stateMachines} makes the state
      * machine of a group when the group is opened or created. The node takes ownership of the log and the transport
      * and closes them on {@link #close()}.
      */
@@ -62,6 +62,14 @@ public interface RaftNode extends AutoCloseable {
      * applied on this node. A follower forwards the proposal to the leader.
      */
     CompletableFuture<byte[]> propose(long groupId, byte[] command);
+
+    /**
+     * Completes once this node's state machine of the group has applied every write acknowledged before the call (the
+     * leader confirmed its leadership, then this node caught up). A caller that then reads the state machine's own
+     * storage from its own thread reads linearizably. This is how a server with a thread-safe store (RocksDB) keeps
+     * long reads off the driver thread.
+     */
+    CompletableFuture<Void> awaitLinearizable(long groupId);
 
     /** Runs a query against the group's state machine on this node, as fresh as {@code consistency} demands. */
     CompletableFuture<byte[]> read(long groupId, byte[] query, ReadConsistency consistency);

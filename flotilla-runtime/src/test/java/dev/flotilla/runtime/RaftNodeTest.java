@@ -108,6 +108,23 @@ class RaftNodeTest {
     }
 
     @Test
+    void awaitLinearizableOnAFollowerCompletesOnlyAfterItAppliedEveryAcknowledgedWrite() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            cluster.createGroups(1, 1);
+            long leader = cluster.awaitLeader(1);
+            long follower = leader % 3 + 1;
+            for (int i = 0; i < 50; i++) {
+                cluster.node(leader)
+                        .propose(1, InMemoryStateMachine.put("k", "v" + i))
+                        .join();
+                cluster.node(follower).awaitLinearizable(1).join();
+                assertEquals(
+                        "v" + i, cluster.stateMachine(follower, 1).contents().get("k"));
+            }
+        }
+    }
+
+    @Test
     void staleReadAnswersFromLocalStateWithoutARoundTrip() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
             cluster.createGroups(1, 1);

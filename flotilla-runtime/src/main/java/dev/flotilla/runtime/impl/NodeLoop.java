@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * their requests need no locks. A production node runs it on one thread ({@link ThreadedRaftNode}); a simulator can
  * run it on a deterministic executor and call {@link #tick()} from a simulated clock.
  *
- * <p>The cycle ({@link #cycle()}), run after every burst of inputs, is where the durability order lives (see
- * docs/ordering.md):
+ * <p>Inputs only change state and mark groups as having work; the driver calls {@link #cycle()} after every burst of
+ * inputs, so one cycle (and one log batch) covers everything that arrived meanwhile. The cycle is where the
+ * durability order lives (see docs/ordering.md):
  *
  * <ol>
  *   <li>take the Ready of every group that has one and none in flight;
@@ -60,6 +61,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeLoop {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLoop.class);
+    /** The query of a read that only waits to be linearizable; the caller then reads the store itself. */
+    static final byte[] NO_QUERY = new byte[0];
 
     private final RaftNodeConfig config;
     private final LogEngine log;
@@ -138,7 +141,6 @@ public final class NodeLoop {
                     } else {
                         open(groupId);
                         done.complete(null);
-                        cycle();
                     }
                 }));
     }
@@ -176,7 +178,6 @@ public final class NodeLoop {
         if (!failIfStopped(done)) {
             open(groupId);
             done.complete(null);
-            cycle();
         }
     }
 
@@ -205,7 +206,6 @@ public final class NodeLoop {
                         after.lastIndex(), after.hardState().term(), done));
         deadlines.add(new Deadline(now + config.requestTimeoutTicks(), groupId, requestId));
         dirty.add(group);
-        cycle();
     }
 
     private void open(long groupId) {
@@ -233,7 +233,6 @@ public final class NodeLoop {
                 dirty.add(group);
             }
         }
-        cycle();
     }
 
     public void propose(long groupId, byte[] command, CompletableFuture<byte[]> done) {
@@ -251,7 +250,6 @@ public final class NodeLoop {
         group.proposals.put(requestId, done);
         deadlines.add(new Deadline(now + config.requestTimeoutTicks(), groupId, requestId));
         dirty.add(group);
-        cycle();
     }
 
     public void read(long groupId, byte[] query, ReadConsistency consistency, CompletableFuture<byte[]> done) {
@@ -274,7 +272,6 @@ public final class NodeLoop {
         group.readsAwaitingIndex.put(requestId, new HostedGroup.PendingRead(requestId, query, done));
         deadlines.add(new Deadline(now + config.requestTimeoutTicks(), groupId, requestId));
         dirty.add(group);
-        cycle();
     }
 
     public void transferLeadership(long groupId, long target, CompletableFuture<Void> done) {
@@ -289,7 +286,6 @@ public final class NodeLoop {
             done.completeExceptionally(rejection(group, e));
         }
         dirty.add(group);
-        cycle();
     }
 
     public Optional<Status> status(long groupId) {
@@ -309,7 +305,6 @@ public final class NodeLoop {
         }
         expireRequests();
         retryUnwritten();
-        cycle();
     }
 
     /** Fails every waiting request with {@code SHUTDOWN} and stops handling inputs. */
@@ -334,7 +329,8 @@ public final class NodeLoop {
         dirty.clear();
     }
 
-    private void cycle() {
+    /** Runs the cycle: see the class comment. Call it after every burst of inputs. */
+    public void cycle() {
         // Finishing a Ready without persistence can leave more work at once (what it committed, reads to answer).
         boolean finishedSome = true;
         while (failure.isEmpty() && !dirty.isEmpty() && finishedSome) {
@@ -393,8 +389,6 @@ public final class NodeLoop {
         for (HostedGroup group : batchGroups) {
             finish(group);
         }
-        transport.flush();
-        cycle();
     }
 
     private void retryUnwritten() {
@@ -501,7 +495,7 @@ public final class NodeLoop {
     private void answerReads(HostedGroup group) {
         while (!group.readsAwaitingApply.isEmpty() && group.readsAwaitingApply.peek().readIndex <= group.applied) {
             HostedGroup.PendingRead read = group.readsAwaitingApply.poll();
-            read.future.complete(group.stateMachine.query(read.query));
+            read.future.complete(read.query == NO_QUERY ? NO_QUERY : group.stateMachine.query(read.query));
         }
     }
 

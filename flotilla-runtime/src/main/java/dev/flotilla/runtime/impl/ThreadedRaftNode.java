@@ -14,7 +14,6 @@ import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,7 @@ public final class ThreadedRaftNode implements RaftNode {
     private final RaftNodeConfig config;
     private final LogEngine log;
     private final Transport transport;
-    private final ExecutorService driverThread;
+    private final DriverThread driver;
     private final ScheduledExecutorService ticker;
     private final NodeLoop loop;
     private volatile Set<Long> groupIds = Set.of();
@@ -43,19 +42,24 @@ public final class ThreadedRaftNode implements RaftNode {
         this.log = log;
         this.transport = transport;
         String name = "flotilla-node-" + config.nodeId();
-        this.driverThread = Executors.newSingleThreadExecutor(r -> daemon(r, name + "-driver"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-ticker"));
         this.loop = new NodeLoop(config, log, transport, stateMachines, this::onDriver, new SecureRandom().nextLong());
+        this.driver = new DriverThread(name + "-driver", loop);
     }
 
     public static RaftNode start(
             RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
         ThreadedRaftNode node = new ThreadedRaftNode(config, log, transport, stateMachines);
+        // The transport starts first: every cycle flushes it. Messages that arrive before the groups are open are
+        // dropped, and Raft sends them again.
+        transport.start((from, batch) -> node.onDriver(() -> node.loop.deliver(batch)));
+        CompletableFuture<Void> opened = new CompletableFuture<>();
         node.onDriver(() -> {
             node.loop.openExistingGroups();
             node.groupIds = node.loop.groupIds();
+            opened.complete(null);
         });
-        transport.start((from, batch) -> node.onDriver(() -> node.loop.deliver(batch)));
+        opened.join();
         long tickNanos = config.tickInterval().toNanos();
         node.ticker.scheduleAtFixedRate(
                 () -> node.onDriver(node.loop::tick), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
@@ -68,20 +72,8 @@ public final class ThreadedRaftNode implements RaftNode {
         return thread;
     }
 
-    /** Runs a task on the driver thread; an unexpected error stops the node rather than leaving groups half-done. */
     private void onDriver(Runnable task) {
-        try {
-            driverThread.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    LOG.error("node {}: unexpected error on the driver thread; stopping", config.nodeId(), e);
-                    loop.stop(e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // The node is closing: inputs arriving now are dropped, and their futures fail in close().
-        }
+        driver.submit(task);
     }
 
     @Override
@@ -110,6 +102,13 @@ public final class ThreadedRaftNode implements RaftNode {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
         onDriver(() -> loop.propose(groupId, command, done));
         return done;
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitLinearizable(long groupId) {
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        onDriver(() -> loop.read(groupId, NodeLoop.NO_QUERY, ReadConsistency.LINEARIZABLE, done));
+        return done.thenApply(ignored -> null);
     }
 
     @Override
@@ -142,14 +141,7 @@ public final class ThreadedRaftNode implements RaftNode {
     public void close() {
         ticker.shutdownNow();
         onDriver(loop::stop);
-        driverThread.shutdown();
-        try {
-            if (!driverThread.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("node {}: driver thread did not stop within 10 s", config.nodeId());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        driver.stopAndJoin();
         transport.close();
         try {
             log.close();
