@@ -1,5 +1,6 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.sim.raft.SimRaftCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Spec;
         name = "sim",
         mixinStandardHelpOptions = true,
         description = "Run a deterministic simulation; the last line is a JSON summary.",
-        subcommands = {})
+        subcommands = {SimRaftCommand.class})
 final class SimCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -44,7 +44,8 @@ public record Membership(
         all.addAll(votersOutgoing);
         all.addAll(learners);
         all.addAll(learnersNext);
-        return Set.copyOf(all);
+        // Sorted like the other sets: Set.copyOf's iteration order changes from one JVM run to the next.
+        return java.util.Collections.unmodifiableSet(all);
     }
 
     private static Set<Long> sortedCopy(Set<Long> ids) {

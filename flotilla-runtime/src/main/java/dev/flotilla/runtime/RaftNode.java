@@ -80,7 +80,7 @@ public interface RaftNode extends AutoCloseable {
     /** The group's state as this node sees it, if the node hosts it. */
     CompletableFuture<Optional<Status>> status(long groupId);
 
-    /** Ids of the groups this node hosts. */
+    /** Ids of the groups this node hosts: a live, unmodifiable view, safe to read from any thread. */
     Set<Long> groups();
 
     /** Stops the driver, fails every waiting request with {@code SHUTDOWN}, closes the transport and the log. */

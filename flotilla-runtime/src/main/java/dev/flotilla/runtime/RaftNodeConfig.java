@@ -31,9 +31,18 @@ public record RaftNodeConfig(
         }
     }
 
-    /** Defaults for node {@code nodeId}: 100 ms ticks (elections after 1–2 s), 10 s request timeout, 10,000 pending. */
+    /**
+     * Defaults for node {@code nodeId}: 100 ms ticks, heartbeats every 2 ticks and elections after 10–20 ticks (a
+     * leader is replaced 1–2 s after it fails), 10 s request timeout, 10,000 pending requests per group. Heartbeats
+     * every 200 ms rather than every tick halve the cost of thousands of groups that are awake at once (after a node
+     * restarts, say); idle groups send none at all.
+     */
     public static RaftNodeConfig defaults(long nodeId) {
-        return new RaftNodeConfig(RaftConfig.defaults(nodeId), Duration.ofMillis(100), Duration.ofSeconds(10), 10_000);
+        return new RaftNodeConfig(
+                RaftConfig.defaults(nodeId).withElectionTicks(10, 2),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(10),
+                10_000);
     }
 
     public long nodeId() {

@@ -46,6 +46,7 @@ final class TestCluster implements AutoCloseable {
     private final BiFunction<Long, Transport, Transport> transportWrapper;
 
     private final int size;
+    private final Duration tick;
 
     /**
      * Starts nodes 1..size, which are the initial members of every group; nodes size+1..size+spare get an address but
@@ -55,10 +56,12 @@ final class TestCluster implements AutoCloseable {
             Path root,
             int size,
             int spare,
+            Duration tick,
             LogOpener logOpener,
             BiFunction<Long, Transport, Transport> transportWrapper) {
         this.root = root;
         this.size = size;
+        this.tick = tick;
         this.logOpener = logOpener;
         this.transportWrapper = transportWrapper;
         for (long id = 1; id <= size + spare; id++) {
@@ -70,11 +73,11 @@ final class TestCluster implements AutoCloseable {
     }
 
     TestCluster(Path root, int size, LogOpener logOpener, BiFunction<Long, Transport, Transport> transportWrapper) {
-        this(root, size, 0, logOpener, transportWrapper);
+        this(root, size, 0, TICK, logOpener, transportWrapper);
     }
 
     TestCluster(Path root, int size, int spare) {
-        this(root, size, spare, (id, dir) -> LogEngine.open(smallSegments(dir)), (id, transport) -> transport);
+        this(root, size, spare, TICK, (id, dir) -> LogEngine.open(smallSegments(dir)), (id, transport) -> transport);
     }
 
     TestCluster(Path root, int size) {
@@ -105,7 +108,7 @@ final class TestCluster implements AutoCloseable {
             Map<Long, InMemoryStateMachine> machines = new ConcurrentHashMap<>();
             stateMachines.put(id, machines);
             RaftNodeConfig config = new RaftNodeConfig(
-                    RaftConfig.defaults(id).withElectionTicks(10, 1), TICK, Duration.ofSeconds(5), 10_000);
+                    RaftConfig.defaults(id).withElectionTicks(10, 1), tick, Duration.ofSeconds(2), 10_000);
             nodes.put(
                     id,
                     RaftNode.start(
@@ -165,7 +168,7 @@ final class TestCluster implements AutoCloseable {
             for (RaftNode node : nodes.values()) {
                 CompletableFuture<byte[]> result = node.propose(group, InMemoryStateMachine.put(key, value));
                 try {
-                    return new String(result.get(6, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+                    return new String(result.get(3, TimeUnit.SECONDS), StandardCharsets.UTF_8);
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                     last = new RuntimeException(e);
                 }

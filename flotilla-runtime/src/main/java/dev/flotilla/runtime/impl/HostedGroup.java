@@ -30,6 +30,10 @@ final class HostedGroup {
     Optional<Ready> inFlight = Optional.empty();
     /** Highest index applied to the state machine. */
     long applied;
+    /** A quiet group is not ticked; see {@link Quiescence}. */
+    boolean quiet;
+    /** Consecutive ticks the group has been idle. */
+    int idleTicks;
 
     HostedGroup(long id, RaftReplica replica, StateMachine stateMachine) {
         this.id = id;

@@ -8,6 +8,7 @@ import dev.flotilla.raft.ConfChange;
 import dev.flotilla.raft.Entry;
 import dev.flotilla.raft.EntryType;
 import dev.flotilla.raft.HardState;
+import dev.flotilla.raft.LogStorage;
 import dev.flotilla.raft.Membership;
 import dev.flotilla.raft.Message;
 import dev.flotilla.raft.ProposalRejectedException;
@@ -15,6 +16,7 @@ import dev.flotilla.raft.RaftReplica;
 import dev.flotilla.raft.ReadState;
 import dev.flotilla.raft.Ready;
 import dev.flotilla.raft.Role;
+import dev.flotilla.raft.SnapshotMeta;
 import dev.flotilla.raft.Status;
 import dev.flotilla.runtime.RaftNodeConfig;
 import dev.flotilla.runtime.ReadConsistency;
@@ -26,6 +28,8 @@ import dev.flotilla.transport.GroupMessage;
 import dev.flotilla.transport.Transport;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +37,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -70,11 +74,17 @@ public final class NodeLoop {
     private final LongFunction<StateMachine> stateMachines;
     private final Executor driver;
     private final long incarnation;
-    private final Map<Long, HostedGroup> groups = new TreeMap<>();
+    private final Map<Long, HostedGroup> groups = new HashMap<>();
+    /** The ids of {@link #groups}, readable from any thread. */
+    private final Set<Long> groupIds = ConcurrentHashMap.newKeySet();
+
     private final Set<HostedGroup> dirty = new LinkedHashSet<>();
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
     /** Batches whose write failed with an I/O error, retried on the next tick. */
     private final List<List<HostedGroup>> unwritten = new ArrayList<>();
+
+    private final Quiescence quiescence;
+    private final PeerLiveness liveness;
 
     private long now;
     private long nextRequestId;
@@ -105,6 +115,10 @@ public final class NodeLoop {
         this.stateMachines = stateMachines;
         this.driver = driver;
         this.incarnation = incarnation;
+        // Twice the election timeout: a node that is only slow (a GC pause, a starved core) should not wake every
+        // group it leads; a dead one is noticed within two election timeouts.
+        this.liveness = new PeerLiveness(2L * config.raft().electionTicks());
+        this.quiescence = new Quiescence(config.raft(), liveness);
     }
 
     /** Opens every group the log holds, as it was before the restart. */
@@ -114,15 +128,21 @@ public final class NodeLoop {
         }
     }
 
+    /** The ids of the hosted groups: a live view, safe to read from any thread. */
     public Set<Long> groupIds() {
-        return Set.copyOf(groups.keySet());
+        return Collections.unmodifiableSet(groupIds);
     }
 
     public void createGroup(long groupId, Membership initialMembers, CompletableFuture<Void> done) {
         if (failIfStopped(done)) {
             return;
         }
-        if (groups.containsKey(groupId) || log.groups().contains(groupId)) {
+        if (groupId == PeerLiveness.PING_GROUP) {
+            done.completeExceptionally(new IllegalArgumentException(
+                    "group id " + PeerLiveness.PING_GROUP + " is reserved for node liveness pings"));
+            return;
+        }
+        if (groups.containsKey(groupId) || holdsGroup(groupId)) {
             groups.computeIfAbsent(groupId, this::newHostedGroup);
             done.complete(null);
             return;
@@ -139,10 +159,23 @@ public final class NodeLoop {
                     if (error != null) {
                         done.completeExceptionally(error);
                     } else {
-                        open(groupId);
+                        HostedGroup group = groups.computeIfAbsent(groupId, this::newHostedGroup);
+                        // One initial member campaigns at once, so a new group does not wait out an election
+                        // timeout nor split its first vote.
+                        if (config.nodeId()
+                                == initialMembers.voters().iterator().next()) {
+                            group.replica.campaign();
+                        }
                         done.complete(null);
                     }
                 }));
+    }
+
+    private boolean holdsGroup(long groupId) {
+        LogStorage stored = log.group(groupId);
+        return stored.lastIndex() > 0
+                || !stored.hardState().isEmpty()
+                || !stored.snapshot().equals(SnapshotMeta.EMPTY);
     }
 
     /**
@@ -217,8 +250,18 @@ public final class NodeLoop {
         long seed = config.raft().randomSeed() * 31 + groupId * 0x9E3779B97F4A7C15L + config.nodeId();
         RaftReplica replica = RaftReplica.create(config.raft().withRandomSeed(seed), log.group(groupId));
         HostedGroup group = new HostedGroup(groupId, replica, stateMachines.apply(groupId));
+        groupIds.add(groupId);
+        watchPeersOf(group);
         dirty.add(group);
         return group;
+    }
+
+    private void watchPeersOf(HostedGroup group) {
+        for (long member : group.replica.status().membership().allMembers()) {
+            if (member != config.nodeId()) {
+                liveness.watch(member, now);
+            }
+        }
     }
 
     /** Hands inbound messages to their groups. Messages for groups this node does not host are dropped. */
@@ -227,8 +270,16 @@ public final class NodeLoop {
             return;
         }
         for (GroupMessage message : batch) {
+            if (message.groupId() == PeerLiveness.PING_GROUP) {
+                liveness.heard(message.message().from(), now);
+                continue;
+            }
             HostedGroup group = groups.get(message.groupId());
             if (group != null) {
+                // Answers to a quiet leader's last heartbeats must not wake it, or it would never stay quiet.
+                if (!(message.message() instanceof Message.HeartbeatResponse)) {
+                    wake(group);
+                }
                 group.replica.step(message.message());
                 dirty.add(group);
             }
@@ -299,12 +350,51 @@ public final class NodeLoop {
             return;
         }
         now++;
+        pingPeers();
         for (HostedGroup group : groups.values()) {
+            // Judged before the tick: a tick itself makes work (a leader's heartbeats).
+            if (group.quiet || (group.quiet = quiescence.shouldQuiesce(group))) {
+                continue;
+            }
             group.replica.tick();
             dirty.add(group);
         }
         expireRequests();
         retryUnwritten();
+    }
+
+    /** One ping to every peer; wakes the quiet groups whose leader's node has gone silent. */
+    private void pingPeers() {
+        for (long peer : liveness.peers()) {
+            transport.send(new GroupMessage(
+                    PeerLiveness.PING_GROUP, new Message.Heartbeat(config.nodeId(), peer, 0, 0, NO_QUERY, now)));
+        }
+        for (long silent : liveness.newlySuspected(now)) {
+            LOG.info(
+                    "node {}: no word from node {} for {} ticks; waking the groups it leads",
+                    config.nodeId(),
+                    silent,
+                    2 * config.raft().electionTicks());
+            for (HostedGroup group : groups.values()) {
+                if (group.quiet && group.replica.status().leader() == silent) {
+                    wake(group);
+                }
+            }
+        }
+    }
+
+    /**
+     * Wakes a group. A quiet follower's election timer did not run while it was quiet, and the ticks it counted
+     * before are stale: the timeout starts over. Woken because its leader's node went silent, it then campaigns after
+     * a full election timeout without word from the leader; if the node was only slow and answers again, the group goes
+     * quiet before that.
+     */
+    private static void wake(HostedGroup group) {
+        if (group.quiet) {
+            group.replica.confirmLeaderAlive();
+        }
+        group.quiet = false;
+        group.idleTicks = 0;
     }
 
     /** Fails every waiting request with {@code SHUTDOWN} and stops handling inputs. */
@@ -326,6 +416,7 @@ public final class NodeLoop {
             group.stateMachine.close();
         }
         groups.clear();
+        groupIds.clear();
         dirty.clear();
     }
 
@@ -352,9 +443,10 @@ public final class NodeLoop {
             for (HostedGroup group : toFinish) {
                 finish(group);
             }
-            transport.flush();
             finishedSome = !toFinish.isEmpty();
         }
+        // Always, even when no group had work: liveness pings and messages queued by the inputs must leave now.
+        transport.flush();
     }
 
     private void write(List<HostedGroup> batchGroups) {
@@ -423,8 +515,9 @@ public final class NodeLoop {
         group.replica.advance(ready);
         group.inFlight = Optional.empty();
         dirty.add(group);
-        if (!applied.isEmpty()) {
+        if (ready.committedEntries().stream().anyMatch(e -> e.type() == EntryType.CONF_CHANGE)) {
             // The core applies a membership change when the Ready carrying it is acknowledged.
+            watchPeersOf(group);
             Membership membership = group.replica.status().membership();
             applied.forEach(change -> change.future().complete(membership));
         }
@@ -545,6 +638,7 @@ public final class NodeLoop {
                     Reason.GROUP_NOT_FOUND, "group " + groupId + " is not hosted on node " + config.nodeId()));
             return null;
         }
+        wake(group);
         if (group.pendingRequests() >= config.maxPendingRequestsPerGroup()) {
             done.completeExceptionally(new RequestFailedException(
                     Reason.BACK_PRESSURE,

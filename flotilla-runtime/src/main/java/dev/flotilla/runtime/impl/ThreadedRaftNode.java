@@ -34,7 +34,6 @@ public final class ThreadedRaftNode implements RaftNode {
     private final DriverThread driver;
     private final ScheduledExecutorService ticker;
     private final NodeLoop loop;
-    private volatile Set<Long> groupIds = Set.of();
 
     private ThreadedRaftNode(
             RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
@@ -56,7 +55,6 @@ public final class ThreadedRaftNode implements RaftNode {
         CompletableFuture<Void> opened = new CompletableFuture<>();
         node.onDriver(() -> {
             node.loop.openExistingGroups();
-            node.groupIds = node.loop.groupIds();
             opened.complete(null);
         });
         opened.join();
@@ -80,14 +78,14 @@ public final class ThreadedRaftNode implements RaftNode {
     public CompletableFuture<Void> createGroup(long groupId, Membership initialMembers) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         onDriver(() -> loop.createGroup(groupId, initialMembers, done));
-        return done.thenRun(() -> onDriver(() -> groupIds = loop.groupIds()));
+        return done;
     }
 
     @Override
     public CompletableFuture<Void> joinGroup(long groupId) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         onDriver(() -> loop.joinGroup(groupId, done));
-        return done.thenRun(() -> onDriver(() -> groupIds = loop.groupIds()));
+        return done;
     }
 
     @Override
@@ -134,7 +132,7 @@ public final class ThreadedRaftNode implements RaftNode {
 
     @Override
     public Set<Long> groups() {
-        return groupIds;
+        return loop.groupIds();
     }
 
     @Override
