@@ -1,5 +1,8 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.bench.log.LogBenchCommand;
+import dev.flotilla.bench.log.LogRecoveryBenchCommand;
+import dev.flotilla.kv.bench.KvBenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -9,7 +12,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Run a benchmark; the last line is a JSON summary.",
-        subcommands = {JmhCommand.class})
+        subcommands = {JmhCommand.class, LogBenchCommand.class, LogRecoveryBenchCommand.class, KvBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,5 +1,7 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.kv.cli.DevCommand;
+import dev.flotilla.kv.cli.ServerCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = FlotillaCommand.BuildVersion.class,
         description = "Flotilla: a multi-Raft engine and the replicated key-value store built on it.",
-        subcommands = {SimCommand.class, BenchCommand.class, CheckCommand.class})
+        subcommands = {DevCommand.class, ServerCommand.class, SimCommand.class, BenchCommand.class, CheckCommand.class})
 public final class FlotillaCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -36,4 +36,17 @@ class FlotillaCommandTest {
         assertEquals(2, run("--no-such-option"));
         assertTrue(err.toString().contains("--no-such-option"), err.toString());
     }
+
+    @Test
+    void theServerCommandsAreListed() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("  dev "), out.toString());
+        assertTrue(out.toString().contains("  server "), out.toString());
+    }
+
+    @Test
+    void serverWithABadConfigFieldFailsNamingTheField() {
+        assertEquals(2, run("server", "--node-id", "0", "--data-dir", "x", "--set", "initial-cluster=none"));
+        assertTrue(err.toString().contains("config field 'initial-cluster'"), err.toString());
+    }
 }

@@ -147,6 +147,21 @@ class LogEngineTest {
     }
 
     @Test
+    void heldViewFollowsItsGroupThroughRemovalAndRecreation() throws Exception {
+        try (LogEngine engine = LogEngine.open(config())) {
+            LogStorage view = engine.group(1);
+            assertEquals(0, view.lastIndex(), "the group does not exist yet");
+            engine.append(LogBatch.of(GroupWrite.entries(1, entries(1, 2, 1)))).join();
+            assertEquals(2, view.lastIndex());
+            engine.removeGroup(1).join();
+            assertEquals(0, view.lastIndex());
+            engine.append(LogBatch.of(GroupWrite.entries(1, entries(1, 5, 3)))).join();
+            assertEquals(5, view.lastIndex(), "the view shows the re-created group, not the removed one");
+            assertEquals(3, view.term(5));
+        }
+    }
+
+    @Test
     void removedGroupIsGoneAfterARestart() throws Exception {
         try (LogEngine engine = LogEngine.open(config())) {
             engine.append(LogBatch.of(GroupWrite.entries(1, entries(1, 2, 1)), GroupWrite.entries(2, entries(1, 2, 1))))

@@ -5,11 +5,8 @@ import dev.flotilla.raft.HardState;
 import dev.flotilla.raft.LogStorage;
 import dev.flotilla.raft.Message;
 import dev.flotilla.transport.GroupMessage;
-import dev.flotilla.transport.MessageReceiver;
-import dev.flotilla.transport.PeerStats;
 import dev.flotilla.transport.Transport;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -25,17 +22,16 @@ import java.util.function.Supplier;
  *   <li>an accepted append: the entries it acknowledges are durable.
  * </ul>
  */
-final class DurabilityOrderChecker implements Transport {
+final class DurabilityOrderChecker extends ForwardingTransport {
     private final long nodeId;
-    private final Transport delegate;
     private final Supplier<LogEngine> log;
     private final List<String> violations;
     final AtomicInteger votesChecked = new AtomicInteger();
     final AtomicInteger appendAcksChecked = new AtomicInteger();
 
     DurabilityOrderChecker(long nodeId, Transport delegate, Supplier<LogEngine> log, List<String> violations) {
+        super(delegate);
         this.nodeId = nodeId;
-        this.delegate = delegate;
         this.log = log;
         this.violations = violations;
     }
@@ -47,7 +43,7 @@ final class DurabilityOrderChecker implements Transport {
     @Override
     public void send(GroupMessage groupMessage) {
         check(groupMessage.groupId(), groupMessage.message());
-        delegate.send(groupMessage);
+        super.send(groupMessage);
     }
 
     private void check(long group, Message message) {
@@ -84,25 +80,5 @@ final class DurabilityOrderChecker implements Transport {
 
     private void violate(long group, Message message, String what) {
         violations.add("node " + nodeId + " group " + group + " sent " + message + ": " + what);
-    }
-
-    @Override
-    public void start(MessageReceiver receiver) {
-        delegate.start(receiver);
-    }
-
-    @Override
-    public void flush() {
-        delegate.flush();
-    }
-
-    @Override
-    public Map<Long, PeerStats> peerStats() {
-        return delegate.peerStats();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

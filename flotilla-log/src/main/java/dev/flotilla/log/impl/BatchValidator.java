@@ -46,6 +46,20 @@ final class BatchValidator {
         pending.putAll(shapes);
     }
 
+    /**
+     * Whether the batch places a snapshot marker on a group that an earlier batch of this write changed. Whether such a
+     * marker keeps the log depends on the term at its index, which only the applied index knows: the writer ends the
+     * write before such a batch, so that it is checked against applied state.
+     */
+    boolean marksPendingGroup(LogBatch batch) {
+        for (GroupWrite write : batch.writes()) {
+            if (write.snapshot().isPresent() && pending.containsKey(write.groupId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void removed(long groupId) {
         pending.put(groupId, NEW_GROUP);
     }

@@ -36,6 +36,8 @@ final class GroupIndex {
     private long hardStateSeq = NO_SEGMENT;
     /** Index of {@code slots.get(0)}. Equals {@code snapshot.index() + 1} except while recovery is replaying. */
     private long firstIndex = 1;
+    /** Set once the group is removed; views holding this index look the group up again. */
+    private volatile boolean removed;
 
     private final SlotArray slots = new SlotArray();
     private final RunMap terms = new RunMap();
@@ -76,6 +78,14 @@ final class GroupIndex {
             hardStateSeq = seq;
             segments.addMeta(seq);
         }
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
+    boolean isRemoved() {
+        return removed;
     }
 
     /** Forgets everything: the group is removed, or about to be restated. */

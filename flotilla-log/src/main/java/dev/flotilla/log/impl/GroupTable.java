@@ -22,6 +22,7 @@ final class GroupTable {
         if (record.has(WalFormat.FLAG_REMOVE)) {
             GroupIndex removed = groups.remove(record.groupId());
             if (removed != null) {
+                removed.markRemoved();
                 removed.clear();
             }
             return;

@@ -88,6 +88,7 @@ public final class SegmentedLogEngine implements LogEngine {
         segments.add(active);
         preparer.prepare(active.seq + 1);
         Writer writer = new Writer(config, directory, segments, groups, preparer, writes, completions, active);
+        writer.purge(); // before any write: segments that recovery found empty or fully compacted (the writer is idle)
         log.info(
                 "Opened log {}: {} groups, {} segments, {} live bytes, recovered in {} ms",
                 config.directory(),

@@ -120,6 +120,10 @@ final class Writer {
         List<IllegalArgumentException> rejections = new ArrayList<>();
         for (int i = 0; i < taken.size(); i++) {
             PendingWrite pending = taken.get(i);
+            if (pending instanceof PendingWrite.Append append && validator.marksPendingGroup(append.batch())) {
+                requeue(taken, i);
+                break;
+            }
             int mark = encoder.mark();
             int sizeBefore = encoder.size();
             try {
@@ -140,9 +144,7 @@ final class Writer {
                     rejections.add(tooLarge);
                     continue;
                 }
-                for (int j = taken.size() - 1; j >= i; j--) {
-                    queue.addFirst(taken.get(j)); // next cycle, in order
-                }
+                requeue(taken, i);
                 break;
             }
             included.add(pending);
@@ -163,6 +165,13 @@ final class Writer {
         completeAll(included, Optional.empty());
         purge();
         updateDiskBytes();
+    }
+
+    /** Puts {@code taken[from..]} back at the head of the queue, in order, for the next cycle. */
+    private void requeue(List<PendingWrite> taken, int from) {
+        for (int j = taken.size() - 1; j >= from; j--) {
+            queue.addFirst(taken.get(j));
+        }
     }
 
     private List<PendingWrite> take() {
@@ -257,7 +266,7 @@ final class Writer {
     }
 
     /** Deletes (or keeps as spares) the oldest segments, as long as nothing in them is needed. */
-    private void purge() {
+    void purge() {
         boolean purged = false;
         while (segments.count() > 1
                 && segments.oldest() != active

@@ -1,0 +1,58 @@
+package dev.flotilla.kv;
+
+import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
+import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
+import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
+import dev.flotilla.kv.mvcc.MvccDatabase;
+import dev.flotilla.runtime.StateMachine;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The MVCC key-value data of one node: one RocksDB shared by every range the node hosts, each range's keys under its
+ * own id (layout in docs/kv-server.md).
+ *
+ * <p><b>Writes</b> happen only through the ranges' {@link #stateMachine state machines}, on the Raft node's driver
+ * thread: each applied batch is one RocksDB write batch that includes the range's applied index. RocksDB's WAL is
+ * off, because the Raft log is the write-ahead log.
+ *
+ * <p><b>Durability.</b> An applied write survives a crash once RocksDB has flushed it; a state machine's {@link
+ * StateMachine#durableAppliedIndex()} is the applied index as of the last flush, and after a restart the runtime
+ * replays the log above it. {@link #close()} flushes.
+ *
+ * <p><b>Reads</b> ({@link #range}, {@link #readOnlyTxn}) may run on any thread, concurrently with applies; each reads
+ * one consistent RocksDB snapshot of the range. They are as fresh as what this node has applied: for a linearizable
+ * read, wait for {@code RaftNode.awaitLinearizable} first. Response headers carry the range's current revision only;
+ * the server adds cluster, member and term. Reads fail with {@link RejectedRequestException} for a compacted or future
+ * revision.
+ */
+public interface KvStore extends AutoCloseable {
+    /** Opens (or creates) the store in {@code directory}. */
+    static KvStore open(Path directory, RocksDbConfig config) throws IOException {
+        return MvccDatabase.open(directory, config);
+    }
+
+    /** Makes the state machine of range {@code rangeId}, for the Raft node to apply that range's group to. */
+    StateMachine stateMachine(long rangeId);
+
+    RangeResponse range(long rangeId, RangeRequest request);
+
+    /** Evaluates a Txn that contains no write in any branch; one with a write fails with IllegalStateException. */
+    TxnResponse readOnlyTxn(long rangeId, TxnRequest request);
+
+    /**
+     * A checksum (CRC-32C) of the range's history up to {@code revision} (0: the current one): every stored version,
+     * tombstones included, in key and revision order. Replicas that applied the same commands agree on it, which is
+     * how tests and operators compare replicas. Refused like a read for a compacted or future revision.
+     */
+    HashKVResponse hashKv(long rangeId, long revision);
+
+    /** Bytes on disk and in memtables, for status reports. */
+    long sizeBytes();
+
+    /** Flushes the memtables, then closes the database. Call after the Raft node is closed. */
+    @Override
+    void close();
+}

@@ -1,0 +1,56 @@
+package dev.flotilla.kv;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything one Flotilla server needs; the config file (docs/kv-server.md) maps onto it one to one.
+ *
+ * @param nodeId this node's id; must be one of {@code initialCluster}
+ * @param clusterId shared by every node of the cluster; nodes of different clusters refuse each other's messages
+ * @param dataDir holds the Raft log ({@code log/}) and the RocksDB store ({@code kv/})
+ * @param peerListenAddress where this node listens for other nodes
+ * @param clientListenAddress where this node listens for clients
+ * @param initialCluster the members the cluster starts with (the same list on every node)
+ */
+public record ServerConfig(
+        long nodeId,
+        long clusterId,
+        Path dataDir,
+        InetSocketAddress peerListenAddress,
+        InetSocketAddress clientListenAddress,
+        List<MemberConfig> initialCluster,
+        RaftTimingConfig raft,
+        LogConfig log,
+        RocksDbConfig rocksdb,
+        LimitsConfig limits) {
+    public ServerConfig {
+        if (nodeId < 1) {
+            throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
+        }
+        if (clusterId < 1) {
+            throw new IllegalArgumentException("clusterId must be positive, was " + clusterId);
+        }
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(peerListenAddress, "peerListenAddress");
+        Objects.requireNonNull(clientListenAddress, "clientListenAddress");
+        initialCluster = List.copyOf(initialCluster);
+        if (initialCluster.stream().map(MemberConfig::id).distinct().count() != initialCluster.size()) {
+            throw new IllegalArgumentException("initialCluster names a member id twice");
+        }
+        if (initialCluster.stream().noneMatch(m -> m.id() == nodeId)) {
+            throw new IllegalArgumentException("initialCluster must include this node (nodeId " + nodeId + ")");
+        }
+        Objects.requireNonNull(raft, "raft");
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(rocksdb, "rocksdb");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    public Optional<MemberConfig> member(long id) {
+        return initialCluster.stream().filter(m -> m.id() == id).findFirst();
+    }
+}

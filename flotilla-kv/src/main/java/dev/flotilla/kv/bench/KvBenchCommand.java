@@ -1,0 +1,234 @@
+package dev.flotilla.kv.bench;
+
+import com.google.protobuf.ByteString;
+import dev.flotilla.kv.etcd.etcdserverpb.Compare;
+import dev.flotilla.kv.etcd.etcdserverpb.KVGrpc;
+import dev.flotilla.kv.etcd.etcdserverpb.PutRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.RequestOp;
+import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flotilla bench kv}: a closed-loop load over the etcd v3 API, so the same command measures etcd and
+ * Flotilla. Each client keeps one request in flight; the next one leaves from the previous one's callback, on the
+ * gRPC event loop, so the generator needs few threads. The last line is a JSON summary, including the generator's own
+ * CPU seconds (it should stay well below the machine's capacity, or the generator is the bottleneck).
+ */
+@Command(
+        name = "kv",
+        mixinStandardHelpOptions = true,
+        description = "Closed-loop put/get/txn load against etcd v3 endpoints (etcd or Flotilla); JSON last line.")
+public final class KvBenchCommand implements Callable<Integer> {
+    enum Op {
+        put,
+        get,
+        txn
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--endpoints", defaultValue = "127.0.0.1:2379", split = ",", description = "host:port,...")
+    List<String> endpoints;
+
+    @Option(names = "--clients", defaultValue = "16", description = "concurrent requests (default: ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(
+            names = "--op",
+            defaultValue = "put",
+            description = "put, get (linearizable) or txn (default: ${DEFAULT-VALUE})")
+    Op op;
+
+    @Option(names = "--value-bytes", defaultValue = "256", description = "value size (default: ${DEFAULT-VALUE})")
+    int valueBytes;
+
+    @Option(names = "--keys", defaultValue = "10000", description = "distinct keys (default: ${DEFAULT-VALUE})")
+    int keys;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "measured time (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "2",
+            description = "unmeasured time first (default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
+    private volatile boolean measuring;
+    private volatile boolean stopping;
+    private final AtomicLong errors = new AtomicLong();
+
+    @Override
+    public Integer call() throws Exception {
+        if (clients < 1 || keys < 1 || valueBytes < 0 || seconds <= 0) {
+            spec.commandLine().getErr().println("bench kv: --clients, --keys and --seconds must be positive");
+            return 2;
+        }
+        List<ManagedChannel> channels = new ArrayList<>();
+        for (String endpoint : endpoints) {
+            channels.add(NettyChannelBuilder.forTarget(endpoint)
+                    .usePlaintext()
+                    .directExecutor()
+                    .build());
+        }
+        try {
+            ByteString value = ByteString.copyFrom(new byte[valueBytes]);
+            if (op == Op.get) {
+                preload(KVGrpc.newBlockingStub(channels.get(0)), value);
+            }
+            List<Latencies> latencies = new ArrayList<>();
+            CountDownLatch stopped = new CountDownLatch(clients);
+            for (int c = 0; c < clients; c++) {
+                Latencies mine = new Latencies();
+                latencies.add(mine);
+                KVGrpc.KVStub stub = KVGrpc.newStub(channels.get(c % channels.size()));
+                next(stub, value, mine, stopped);
+            }
+            Thread.sleep((long) (warmupSeconds * 1000));
+            long cpuBefore = cpuNanos();
+            long start = System.nanoTime();
+            measuring = true;
+            Thread.sleep((long) (seconds * 1000));
+            measuring = false;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
+            stopping = true;
+            stopped.await(30, TimeUnit.SECONDS);
+            report(Latencies.merged(latencies), elapsed, cpuSeconds);
+            return 0;
+        } finally {
+            channels.forEach(ManagedChannel::shutdownNow);
+        }
+    }
+
+    private void preload(KVGrpc.KVBlockingStub stub, ByteString value) {
+        for (int k = 0; k < keys; k++) {
+            stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .put(PutRequest.newBuilder().setKey(key(k)).setValue(value).build());
+        }
+    }
+
+    private void next(KVGrpc.KVStub stub, ByteString value, Latencies latencies, CountDownLatch stopped) {
+        if (stopping) {
+            stopped.countDown();
+            return;
+        }
+        ByteString key = key(ThreadLocalRandom.current().nextInt(keys));
+        long started = System.nanoTime();
+        boolean measured = measuring;
+        StreamObserver<Object> done = new StreamObserver<>() {
+            @Override
+            public void onNext(Object response) {
+                if (measured && measuring) {
+                    latencies.add(System.nanoTime() - started);
+                }
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                if (measured && measuring) {
+                    errors.incrementAndGet();
+                }
+                next(stub, value, latencies, stopped);
+            }
+
+            @Override
+            public void onCompleted() {
+                next(stub, value, latencies, stopped);
+            }
+        };
+        switch (op) {
+            case put ->
+                stub.put(PutRequest.newBuilder().setKey(key).setValue(value).build(), observer(done));
+            case get -> stub.range(RangeRequest.newBuilder().setKey(key).build(), observer(done));
+            case txn ->
+                stub.txn(
+                        TxnRequest.newBuilder()
+                                .addCompare(Compare.newBuilder()
+                                        .setKey(key)
+                                        .setTarget(Compare.CompareTarget.VERSION)
+                                        .setResult(Compare.CompareResult.GREATER)
+                                        .setVersion(-1))
+                                .addSuccess(RequestOp.newBuilder()
+                                        .setRequestPut(PutRequest.newBuilder()
+                                                .setKey(key)
+                                                .setValue(value)))
+                                .build(),
+                        observer(done));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> StreamObserver<T> observer(StreamObserver<Object> any) {
+        return (StreamObserver<T>) (StreamObserver<?>) any;
+    }
+
+    private static ByteString key(int k) {
+        return ByteString.copyFromUtf8(String.format(Locale.ROOT, "bench/%08d", k));
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private void report(long[] sorted, double elapsed, double cpuSeconds) {
+        double opsPerSecond = sorted.length / elapsed;
+        double p50 = Latencies.percentile(sorted, 0.50) / 1e6;
+        double p99 = Latencies.percentile(sorted, 0.99) / 1e6;
+        double p999 = Latencies.percentile(sorted, 0.999) / 1e6;
+        var out = spec.commandLine().getOut();
+        out.printf(
+                Locale.ROOT,
+                "%s: %d clients, %d-byte values, %d keys, %s: %.0f ops/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, "
+                        + "%d errors; generator CPU %.1f s in %.1f s%n",
+                op,
+                clients,
+                valueBytes,
+                keys,
+                String.join(",", endpoints),
+                opsPerSecond,
+                p50,
+                p99,
+                p999,
+                errors.get(),
+                cpuSeconds,
+                elapsed);
+        out.printf(
+                Locale.ROOT,
+                "{\"bench\":\"kv\",\"op\":\"%s\",\"clients\":%d,\"valueBytes\":%d,\"keys\":%d,\"endpoints\":\"%s\","
+                        + "\"seconds\":%.2f,\"ops\":%d,\"opsPerSec\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,"
+                        + "\"p999Ms\":%.3f,\"errors\":%d,\"generatorCpuSeconds\":%.2f}%n",
+                op,
+                clients,
+                valueBytes,
+                keys,
+                String.join(",", endpoints),
+                elapsed,
+                sorted.length,
+                opsPerSecond,
+                p50,
+                p99,
+                p999,
+                errors.get(),
+                cpuSeconds);
+        out.flush();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.flotilla.kv.cli;
+
+import dev.flotilla.kv.etcd.etcdserverpb.MaintenanceGrpc;
+import dev.flotilla.kv.etcd.etcdserverpb.StatusRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local cluster of server processes on loopback, one data directory each under a root directory. The node's config
+ * file is written on the first start only and reused afterwards, so a second run finds the same cluster and data.
+ */
+final class DevCluster implements AutoCloseable {
+    /** What {@code flotilla dev} uses: the client ports of etcd's examples, each peer port one above. */
+    static final List<Integer> CLIENT_PORTS = List.of(2379, 22379, 32379);
+
+    static final List<Integer> PEER_PORTS = List.of(2380, 22380, 32380);
+
+    private final Path root;
+    private final List<Integer> clientPorts;
+    private final List<Integer> peerPorts;
+    private final List<Process> processes = new ArrayList<>();
+
+    DevCluster(Path root, List<Integer> clientPorts, List<Integer> peerPorts) {
+        if (clientPorts.size() != peerPorts.size()) {
+            throw new IllegalArgumentException("one client and one peer port per node");
+        }
+        this.root = root;
+        this.clientPorts = List.copyOf(clientPorts);
+        this.peerPorts = List.copyOf(peerPorts);
+    }
+
+    int size() {
+        return clientPorts.size();
+    }
+
+    String clientEndpoint(int node) {
+        return "127.0.0.1:" + clientPorts.get(node - 1);
+    }
+
+    String endpoints() {
+        List<String> endpoints = new ArrayList<>();
+        for (int node = 1; node <= size(); node++) {
+            endpoints.add(clientEndpoint(node));
+        }
+        return String.join(",", endpoints);
+    }
+
+    Path nodeDir(int node) {
+        return root.resolve("node-" + node);
+    }
+
+    Path logFile(int node) {
+        return nodeDir(node).resolve("server.log");
+    }
+
+    /** Starts every node as a child process of this JVM, running {@link ServerCommand} on the same class path. */
+    void start(List<String> jvmOptions) throws IOException {
+        for (int node = 1; node <= size(); node++) {
+            processes.add(startNode(node, jvmOptions));
+        }
+    }
+
+    /** Kills a node the hard way (SIGKILL), as a crash would, and waits until it is gone. */
+    void kill(int node) throws InterruptedException {
+        processes.get(node - 1).destroyForcibly().waitFor();
+    }
+
+    /** Starts a node that was killed or stopped, on its existing config and data. */
+    void restart(int node, List<String> jvmOptions) throws IOException {
+        if (processes.get(node - 1).isAlive()) {
+            throw new IllegalStateException("node " + node + " is still running");
+        }
+        processes.set(node - 1, startNode(node, jvmOptions));
+    }
+
+    private Process startNode(int node, List<String> jvmOptions) throws IOException {
+        Path config = writeConfigIfMissing(node);
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServerCommand.class.getName(),
+                "--config",
+                config.toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node).toFile()))
+                .start();
+    }
+
+    private Path writeConfigIfMissing(int node) throws IOException {
+        Path dir = nodeDir(node);
+        Files.createDirectories(dir);
+        Path config = dir.resolve("flotilla.yaml");
+        if (Files.exists(config)) {
+            return config;
+        }
+        // The data dir is written as given: the servers run in this process's working directory.
+        StringBuilder yaml = new StringBuilder(String.format(
+                "# Written by 'flotilla dev' on its first run; later runs reuse it and the data beside it.%n"
+                        + "node-id: %d%ndata-dir: %s%ninitial-cluster:%n",
+                node, dir));
+        for (int member = 1; member <= size(); member++) {
+            yaml.append(String.format(
+                    "  - id: %d%n    peer-address: 127.0.0.1:%d%n    client-address: 127.0.0.1:%d%n",
+                    member, peerPorts.get(member - 1), clientPorts.get(member - 1)));
+        }
+        Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
+        return config;
+    }
+
+    /** Waits until node 1 reports a leader; empty when it does, else what went wrong. */
+    Optional<String> awaitLeader(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ManagedChannel channel =
+                NettyChannelBuilder.forTarget(clientEndpoint(1)).usePlaintext().build();
+        try {
+            String last = "no answer yet";
+            while (System.nanoTime() < deadline) {
+                Optional<Process> dead =
+                        processes.stream().filter(p -> !p.isAlive()).findFirst();
+                if (dead.isPresent()) {
+                    int node = processes.indexOf(dead.get()) + 1;
+                    return Optional.of(
+                            "node " + node + " exited with code " + dead.get().exitValue() + "; the end of "
+                                    + logFile(node) + ":\n" + tail(logFile(node), 15));
+                }
+                try {
+                    long leader = MaintenanceGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(1, TimeUnit.SECONDS)
+                            .status(StatusRequest.getDefaultInstance())
+                            .getLeader();
+                    if (leader != 0) {
+                        return Optional.empty();
+                    }
+                    last = "no leader yet";
+                } catch (StatusRuntimeException e) {
+                    last = e.getStatus().toString();
+                }
+                Thread.sleep(100);
+            }
+            return Optional.of("no leader after " + timeout.toSeconds() + " s (" + last + ")");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read it: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Blocks until any node exits; returns its number. */
+    int awaitAnyExit() throws InterruptedException {
+        while (true) {
+            for (int i = 0; i < processes.size(); i++) {
+                if (processes.get(i).waitFor(100, TimeUnit.MILLISECONDS)) {
+                    return i + 1;
+                }
+            }
+        }
+    }
+
+    /** Asks every node to stop (SIGTERM: each closes cleanly), then waits; kills what is still running after 15 s. */
+    @Override
+    public void close() {
+        processes.forEach(Process::destroy);
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.flotilla.kv.grpc;
+
+import dev.flotilla.kv.KvStore;
+import dev.flotilla.kv.RangeMap;
+import dev.flotilla.kv.ServerConfig;
+import dev.flotilla.kv.etcd.etcdserverpb.AuthGrpc;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseGrpc;
+import dev.flotilla.kv.etcd.etcdserverpb.WatchGrpc;
+import dev.flotilla.runtime.RaftNode;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The etcd v3 gRPC API of one server: KV, Cluster and Maintenance served; Watch, Lease and Auth registered so that
+ * clients get UNIMPLEMENTED. Requests larger than the configured limit are refused by gRPC itself with
+ * RESOURCE_EXHAUSTED before they are decoded.
+ */
+public final class ClientApi implements AutoCloseable {
+    /** gRPC framing and headers around the largest accepted request, as etcd allows for. */
+    private static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
+
+    private final Server server;
+    private final ExecutorService executor;
+
+    private ClientApi(Server server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    public static ClientApi start(ServerConfig config, RaftNode node, KvStore store, RangeMap ranges)
+            throws IOException {
+        ExecutorService executor = Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), namedDaemons("flotilla-kv-client"));
+        EtcdErrors errors =
+                new EtcdErrors(config.raft().tickIntervalMs() * config.raft().electionTicks());
+        Replies replies = new Replies(errors, executor);
+        ResponseHeaders headers = new ResponseHeaders(node, config.clusterId(), config.nodeId());
+        RequestChecks checks = new RequestChecks(config.limits());
+        Server server = NettyServerBuilder.forAddress(config.clientListenAddress())
+                .maxInboundMessageSize(config.limits().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
+                .addService(new KvService(node, store, ranges, checks, headers, replies, executor))
+                .addService(new ClusterService(node, config, headers, replies))
+                .addService(new MaintenanceService(node, store, config.nodeId(), headers, replies))
+                .addService(new WatchGrpc.WatchImplBase() {})
+                .addService(new LeaseGrpc.LeaseImplBase() {})
+                .addService(new AuthGrpc.AuthImplBase() {})
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new IOException("cannot serve clients on " + config.clientListenAddress() + ": " + e.getMessage(), e);
+        }
+        return new ClientApi(server, executor);
+    }
+
+    private static java.util.concurrent.ThreadFactory namedDaemons(String prefix) {
+        AtomicInteger next = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, prefix + "-" + next.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getListenSockets().get(0);
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+                server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.flotilla.kv.mvcc;
+
+import dev.flotilla.kv.command.CommandResult;
+import dev.flotilla.kv.etcd.etcdserverpb.ResponseHeader;
+import dev.flotilla.kv.etcd.etcdserverpb.ResponseOp;
+import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
+
+/**
+ * Sets the revision of a result's response headers. As in etcd, every response inside a Txn reports the revision the
+ * whole Txn ended at.
+ */
+final class Headers {
+    private Headers() {}
+
+    static CommandResult withRevision(CommandResult result, long revision) {
+        ResponseHeader header =
+                ResponseHeader.newBuilder().setRevision(revision).build();
+        CommandResult.Builder builder = result.toBuilder();
+        switch (result.getOutcomeCase()) {
+            case PUT -> builder.getPutBuilder().setHeader(header);
+            case DELETE_RANGE -> builder.getDeleteRangeBuilder().setHeader(header);
+            case TXN -> builder.setTxn(withRevision(result.getTxn(), header));
+            case COMPACTION -> builder.getCompactionBuilder().setHeader(header);
+            case RANGE -> builder.getRangeBuilder().setHeader(header);
+            case REJECTION, OUTCOME_NOT_SET -> {}
+        }
+        return builder.build();
+    }
+
+    private static TxnResponse withRevision(TxnResponse txn, ResponseHeader header) {
+        TxnResponse.Builder builder = txn.toBuilder().setHeader(header).clearResponses();
+        for (ResponseOp op : txn.getResponsesList()) {
+            ResponseOp.Builder inner = op.toBuilder();
+            switch (op.getResponseCase()) {
+                case RESPONSE_RANGE -> inner.getResponseRangeBuilder().setHeader(header);
+                case RESPONSE_PUT -> inner.getResponsePutBuilder().setHeader(header);
+                case RESPONSE_DELETE_RANGE ->
+                    inner.getResponseDeleteRangeBuilder().setHeader(header);
+                case RESPONSE_TXN -> inner.setResponseTxn(withRevision(op.getResponseTxn(), header));
+                case RESPONSE_NOT_SET -> {}
+            }
+            builder.addResponses(inner);
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.flotilla.kv.mvcc;
+
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * RocksDB keys of the MVCC store (docs/kv-server.md, "Key layout"). Every key starts with a kind byte and the range
+ * id, so ranges share one RocksDB without mixing. A user key is escaped so that the encoding is prefix-free and keeps
+ * byte order: {@code 0x00} becomes {@code 0x00 0xFF}, and {@code 0x00 0x01} ends the key. The revision follows,
+ * inverted, so that the newest version of a key comes first.
+ */
+final class KeyCodec {
+    private static final byte META = 'm';
+    private static final byte DATA = 'd';
+    private static final int PREFIX_BYTES = 9;
+    private static final int REVISION_BYTES = 8;
+
+    private KeyCodec() {}
+
+    /** The key of a range's {@link RangeMeta}. */
+    static byte[] metaKey(long rangeId) {
+        return ByteBuffer.allocate(PREFIX_BYTES).put(META).putLong(rangeId).array();
+    }
+
+    /** The key of {@code userKey}'s version written at {@code revision}. */
+    static byte[] versionKey(long rangeId, ByteString userKey, long revision) {
+        byte[] start = keyStart(rangeId, userKey);
+        byte[] key = Arrays.copyOf(start, start.length + REVISION_BYTES);
+        ByteBuffer.wrap(key, start.length, REVISION_BYTES).putLong(Long.MAX_VALUE - revision);
+        return key;
+    }
+
+    /** Sorts before every version of {@code userKey} and after every version of any smaller key. */
+    static byte[] keyStart(long rangeId, ByteString userKey) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(PREFIX_BYTES + userKey.size() + 2 + REVISION_BYTES);
+        out.writeBytes(dataPrefix(rangeId));
+        for (int i = 0; i < userKey.size(); i++) {
+            byte b = userKey.byteAt(i);
+            out.write(b);
+            if (b == 0) {
+                out.write(0xFF);
+            }
+        }
+        out.write(0x00);
+        out.write(0x01);
+        return out.toByteArray();
+    }
+
+    /** Sorts after every version of {@code userKey} and before every larger key. */
+    static byte[] keyEnd(long rangeId, ByteString userKey) {
+        byte[] start = keyStart(rangeId, userKey);
+        byte[] end = Arrays.copyOf(start, start.length + 1);
+        end[start.length] = (byte) 0xFF; // inverted revisions start with 0x00..0x7F
+        return end;
+    }
+
+    /** Sorts after every data key of the range. */
+    static byte[] rangeDataEnd(long rangeId) {
+        return ByteBuffer.allocate(PREFIX_BYTES).put(DATA).putLong(rangeId + 1).array();
+    }
+
+    static byte[] dataPrefix(long rangeId) {
+        return ByteBuffer.allocate(PREFIX_BYTES).put(DATA).putLong(rangeId).array();
+    }
+
+    /** The user key of a stored version key. */
+    static ByteString userKey(byte[] storedKey) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(storedKey.length - PREFIX_BYTES - 2 - REVISION_BYTES);
+        int end = storedKey.length - REVISION_BYTES - 2;
+        for (int i = PREFIX_BYTES; i < end; i++) {
+            out.write(storedKey[i]);
+            if (storedKey[i] == 0) {
+                i++; // skip the escape byte
+            }
+        }
+        return ByteString.copyFrom(out.toByteArray());
+    }
+
+    /** The revision of a stored version key. */
+    static long revision(byte[] storedKey) {
+        return Long.MAX_VALUE
+                - ByteBuffer.wrap(storedKey, storedKey.length - REVISION_BYTES, REVISION_BYTES)
+                        .getLong();
+    }
+
+    /** Whether {@code storedKey} begins with {@code prefix}. */
+    static boolean startsWith(byte[] storedKey, byte[] prefix) {
+        return storedKey.length >= prefix.length
+                && Arrays.equals(storedKey, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.flotilla.kv.mvcc;
+
+import com.google.protobuf.ByteString;
+import dev.flotilla.kv.KeySpan;
+import java.util.Arrays;
+import java.util.function.Supplier;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Reads the versions of one range through RocksDB iterators: over a snapshot for client reads, or over an apply
+ * batch on top of the database, so that a command sees its own earlier writes. A fresh iterator serves each call,
+ * because a batch iterator does not follow writes made after it was created.
+ */
+final class MvccReader {
+    /** Receives the live version of each key in order; returns false to stop. */
+    interface Visitor {
+        boolean visit(ByteString key, long modRevision, StoredVersion version);
+    }
+
+    private final long rangeId;
+    private final Supplier<RocksIterator> iterators;
+
+    MvccReader(long rangeId, Supplier<RocksIterator> iterators) {
+        this.rangeId = rangeId;
+        this.iterators = iterators;
+    }
+
+    long rangeId() {
+        return rangeId;
+    }
+
+    /** Visits, in key order, every key of {@code span} that is live at {@code revision}, as it was then. */
+    void scan(KeySpan span, long revision, Visitor visitor) {
+        byte[] upper = span.end().map(end -> KeyCodec.keyStart(rangeId, end)).orElse(KeyCodec.rangeDataEnd(rangeId));
+        try (RocksIterator it = iterators.get()) {
+            it.seek(KeyCodec.keyStart(rangeId, span.start()));
+            while (it.isValid() && Arrays.compareUnsigned(it.key(), upper) < 0) {
+                byte[] stored = it.key();
+                ByteString key = KeyCodec.userKey(stored);
+                long modRevision = KeyCodec.revision(stored);
+                if (modRevision > revision) {
+                    // The newest version is too new: find the newest one at or before the revision.
+                    it.seek(KeyCodec.versionKey(rangeId, key, revision));
+                    byte[] start = KeyCodec.keyStart(rangeId, key);
+                    if (it.isValid() && KeyCodec.startsWith(it.key(), start) && it.key().length == start.length + 8) {
+                        modRevision = KeyCodec.revision(it.key());
+                    } else {
+                        modRevision = 0;
+                    }
+                }
+                if (modRevision > 0) {
+                    StoredVersion version = StoredVersion.decode(it.value());
+                    if (!version.tombstone() && !visitor.visit(key, modRevision, version)) {
+                        return;
+                    }
+                }
+                it.seek(KeyCodec.keyEnd(rangeId, key));
+            }
+        }
+    }
+
+    /** Visits every stored version of every key, newest first within a key (for compaction). */
+    void scanAllVersions(Visitor visitor) {
+        byte[] upper = KeyCodec.rangeDataEnd(rangeId);
+        try (RocksIterator it = iterators.get()) {
+            it.seek(KeyCodec.dataPrefix(rangeId));
+            while (it.isValid() && Arrays.compareUnsigned(it.key(), upper) < 0) {
+                byte[] stored = it.key();
+                if (!visitor.visit(
+                        KeyCodec.userKey(stored), KeyCodec.revision(stored), StoredVersion.decode(it.value()))) {
+                    return;
+                }
+                it.next();
+            }
+        }
+    }
+}

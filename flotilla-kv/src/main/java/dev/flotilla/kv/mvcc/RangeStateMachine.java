@@ -1,0 +1,112 @@
+package dev.flotilla.kv.mvcc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.flotilla.kv.RejectedRequestException;
+import dev.flotilla.kv.command.Command;
+import dev.flotilla.kv.command.CommandResult;
+import dev.flotilla.kv.command.Rejection;
+import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
+import dev.flotilla.runtime.StateMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatchWithIndex;
+
+/**
+ * The Raft state machine of one range: applies {@link Command}s to the node's shared {@link MvccDatabase}. Each call
+ * to {@link #apply} is one RocksDB write batch that also carries the range's applied index and revision, so the
+ * database never holds a command's effect without the index that produced it. A command that is rejected (a
+ * compacted revision in a Txn, say) is rolled back to its save point: nothing of it applies, and the rest of the batch
+ * does.
+ */
+final class RangeStateMachine implements StateMachine {
+    private final MvccDatabase database;
+    private final long rangeId;
+    private RangeMeta meta;
+
+    RangeStateMachine(MvccDatabase database, long rangeId) {
+        this.database = database;
+        this.rangeId = rangeId;
+        this.meta = database.meta(rangeId);
+    }
+
+    @Override
+    public List<byte[]> apply(List<AppliedCommand> commands, long appliedIndex) {
+        List<byte[]> results = new ArrayList<>(commands.size());
+        try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+            MvccReader reader = database.batchReader(rangeId, batch);
+            for (AppliedCommand command : commands) {
+                batch.setSavePoint();
+                RangeTransaction txn = new RangeTransaction(reader, Optional.of(batch), meta);
+                CommandResult result;
+                try {
+                    result = execute(txn, Command.parseFrom(command.data()));
+                    meta = txn.meta();
+                    batch.popSavePoint();
+                } catch (RejectedRequestException e) {
+                    batch.rollbackToSavePoint();
+                    result = CommandResult.newBuilder()
+                            .setRejection(e.rejection())
+                            .build();
+                } catch (InvalidProtocolBufferException e) {
+                    batch.rollbackToSavePoint();
+                    result = CommandResult.newBuilder()
+                            .setRejection(Rejection.newBuilder()
+                                    .setKind(Rejection.Kind.MALFORMED)
+                                    .setMessage("flotilla: undecodable command at index " + command.index()))
+                            .build();
+                }
+                results.add(result.toByteArray());
+            }
+            meta = meta.withApplied(appliedIndex);
+            database.commit(rangeId, batch, meta);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(
+                    "range " + rangeId + ": applying up to index " + appliedIndex + " failed", e);
+        }
+        return results;
+    }
+
+    private static CommandResult execute(RangeTransaction txn, Command command) {
+        CommandResult.Builder result = CommandResult.newBuilder();
+        switch (command.getWriteCase()) {
+            case PUT -> result.setPut(txn.put(command.getPut()));
+            case DELETE_RANGE -> result.setDeleteRange(txn.deleteRange(command.getDeleteRange()));
+            case TXN -> result.setTxn(txn.txn(command.getTxn()));
+            case COMPACTION -> result.setCompaction(txn.compact(command.getCompaction()));
+            case WRITE_NOT_SET ->
+                throw new RejectedRequestException(Rejection.Kind.MALFORMED, "flotilla: empty command");
+        }
+        return Headers.withRevision(result.build(), txn.meta().revision());
+    }
+
+    /** Answers an encoded {@link RangeRequest} with an encoded {@link CommandResult}, from the applied state. */
+    @Override
+    public byte[] query(byte[] query) {
+        try {
+            RangeRequest request = RangeRequest.parseFrom(query);
+            return database.read(rangeId, txn -> CommandResult.newBuilder()
+                            .setRange(txn.range(request))
+                            .build())
+                    .toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            return CommandResult.newBuilder()
+                    .setRejection(Rejection.newBuilder()
+                            .setKind(Rejection.Kind.MALFORMED)
+                            .setMessage("flotilla: undecodable range query"))
+                    .build()
+                    .toByteArray();
+        } catch (RejectedRequestException e) {
+            return CommandResult.newBuilder()
+                    .setRejection(e.rejection())
+                    .build()
+                    .toByteArray();
+        }
+    }
+
+    @Override
+    public long durableAppliedIndex() {
+        return database.durableAppliedIndex(rangeId);
+    }
+}

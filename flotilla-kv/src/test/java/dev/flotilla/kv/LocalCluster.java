@@ -1,0 +1,117 @@
+package dev.flotilla.kv;
+
+import dev.flotilla.kv.etcd.etcdserverpb.KVGrpc;
+import dev.flotilla.raft.Role;
+import dev.flotilla.raft.Status;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/** Real servers in one JVM on loopback, each with its own data directory; servers can stop and start again. */
+final class LocalCluster implements AutoCloseable {
+    static final long CLUSTER_ID = 42;
+
+    private final Path root;
+    private final List<MemberConfig> members = new ArrayList<>();
+    private final Map<Long, KvServer> servers = new TreeMap<>();
+    private final Map<Long, ManagedChannel> channels = new TreeMap<>();
+    private final RaftTimingConfig timing;
+
+    LocalCluster(Path root, int size, RaftTimingConfig timing) throws IOException {
+        this.root = root;
+        this.timing = timing;
+        List<Integer> ports = FreePorts.take(2 * size);
+        for (int i = 0; i < size; i++) {
+            members.add(new MemberConfig(i + 1, loopback(ports.get(2 * i)), loopback(ports.get(2 * i + 1))));
+        }
+        for (long id = 1; id <= size; id++) {
+            start(id);
+        }
+    }
+
+    /** Fast ticks, with elections slow enough (0.5–1 s) not to churn on a loaded 2-core machine. */
+    static RaftTimingConfig fastTiming() {
+        return new RaftTimingConfig(20, 25, 2, 3000);
+    }
+
+    ServerConfig config(long id) {
+        MemberConfig self = members.get((int) id - 1);
+        return new ServerConfig(
+                id,
+                CLUSTER_ID,
+                root.resolve("node-" + id),
+                self.peerAddress(),
+                self.clientAddress(),
+                members,
+                timing,
+                LogConfig.defaults(),
+                new RocksDbConfig(4 << 20, 8 << 20),
+                new LimitsConfig(64 * 1024, 16));
+    }
+
+    void start(long id) throws IOException {
+        servers.put(id, KvServer.start(config(id)));
+    }
+
+    void stop(long id) {
+        servers.remove(id).close();
+    }
+
+    KvServer server(long id) {
+        return servers.get(id);
+    }
+
+    /** A blocking KV client of node {@code id}, with a deadline per call. */
+    KVGrpc.KVBlockingStub kv(long id) {
+        return KVGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    ManagedChannel channel(long id) {
+        return channels.computeIfAbsent(id, i -> NettyChannelBuilder.forAddress(
+                        members.get((int) (long) i - 1).clientAddress())
+                .usePlaintext()
+                .build());
+    }
+
+    /** The node that leads the first range, once one does and every running node knows it. */
+    long awaitLeader() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Set<Long> known = new HashSet<>();
+            long leader = 0;
+            for (Map.Entry<Long, KvServer> e : servers.entrySet()) {
+                var status = e.getValue().node().status(RangeMap.FIRST_RANGE).join();
+                known.add(status.map(Status::leader).orElse(0L));
+                if (status.isPresent() && status.get().role() == Role.LEADER) {
+                    leader = e.getKey();
+                }
+            }
+            if (leader != 0 && known.equals(Set.of(leader))) {
+                return leader;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no leader known to every node within 10 s");
+    }
+
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        for (long id : List.copyOf(servers.keySet())) {
+            stop(id);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.flotilla.kv.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.flotilla.kv.LimitsConfig;
+import dev.flotilla.kv.ServerConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigFileTest {
+    static final String MINIMAL = """
+            node-id: 2
+            data-dir: data/node-2
+            initial-cluster:
+              - id: 1
+                peer-address: 127.0.0.1:2380
+                client-address: 127.0.0.1:2379
+              - id: 2
+                peer-address: 127.0.0.1:22380
+                client-address: 127.0.0.1:22379
+            """;
+
+    @Test
+    void aMinimalFileGetsDefaultsAndListensOnItsOwnMemberAddresses() {
+        ServerConfig config = ConfigFile.parse(MINIMAL, Map.of());
+        assertEquals(2, config.nodeId());
+        assertEquals(1, config.clusterId());
+        assertEquals(Path.of("data/node-2"), config.dataDir());
+        assertEquals(22380, config.peerListenAddress().getPort());
+        assertEquals(22379, config.clientListenAddress().getPort());
+        assertEquals(2, config.initialCluster().size());
+        assertEquals(LimitsConfig.defaults(), config.limits());
+    }
+
+    @Test
+    void everySectionMapsOntoItsRecord() {
+        ServerConfig config = ConfigFile.parse(MINIMAL + """
+                cluster-id: 9
+                raft:
+                  tick-interval-ms: 50
+                  election-ticks: 20
+                  heartbeat-ticks: 2
+                  request-timeout-ms: 3000
+                log:
+                  segment-size-bytes: 8388608
+                rocksdb:
+                  write-buffer-size-bytes: 16777216
+                  block-cache-size-bytes: 0
+                limits:
+                  max-request-bytes: 4096
+                  max-txn-ops: 8
+                """, Map.of());
+        assertEquals(9, config.clusterId());
+        assertEquals(50, config.raft().tickIntervalMs());
+        assertEquals(20, config.raft().electionTicks());
+        assertEquals(8 << 20, config.log().segmentSizeBytes());
+        assertEquals(16 << 20, config.rocksdb().writeBufferSizeBytes());
+        assertEquals(new LimitsConfig(4096, 8), config.limits());
+    }
+
+    @Test
+    void overridesReplaceFileFieldsAndAreCheckedTheSameWay() {
+        ServerConfig config = ConfigFile.parse(
+                MINIMAL, Map.of("node-id", "1", "raft.tick-interval-ms", "25", "data-dir", "elsewhere"));
+        assertEquals(1, config.nodeId());
+        assertEquals(25, config.raft().tickIntervalMs());
+        assertEquals(Path.of("elsewhere"), config.dataDir());
+        assertError("config field 'node-id': must be an integer, was 'two'", MINIMAL, Map.of("node-id", "two"));
+    }
+
+    @Test
+    void badFieldsAreNamedByTheirPathInTheFile() {
+        assertError("config field 'raft.tick-interval-ms': must be positive, was 0", MINIMAL + """
+                raft:
+                  tick-interval-ms: 0
+                """, Map.of());
+        assertError("config field 'raft.tick-ms': unknown field", MINIMAL + """
+                raft:
+                  tick-ms: 10
+                """, Map.of());
+        assertError(
+                "config field 'initial-cluster[1].peer-address': must be host:port, was 'nowhere'",
+                MINIMAL.replace("127.0.0.1:22380", "nowhere"),
+                Map.of());
+        assertError("config field 'node-id': is required", MINIMAL.replace("node-id: 2\n", ""), Map.of());
+        assertError(
+                "config field 'initial-cluster': must include this node (node-id 3)", MINIMAL, Map.of("node-id", "3"));
+        assertError("config field 'limits.max-txn-ops': must be positive, was 0", MINIMAL + """
+                limits:
+                  max-txn-ops: 0
+                """, Map.of());
+        assertError("config field 'data-dirr': unknown field", MINIMAL + "data-dirr: x\n", Map.of());
+    }
+
+    private static void assertError(String expected, String yaml, Map<String, String> overrides) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse(yaml, overrides));
+        assertEquals(expected, e.getMessage());
+    }
+}
