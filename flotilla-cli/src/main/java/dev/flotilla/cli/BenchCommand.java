@@ -1,8 +1,9 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.bench.kv.KvBenchCommand;
 import dev.flotilla.bench.log.LogBenchCommand;
 import dev.flotilla.bench.log.LogRecoveryBenchCommand;
-import dev.flotilla.kv.bench.KvBenchCommand;
+import dev.flotilla.bench.runtime.RaftBenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -12,7 +13,13 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Run a benchmark; the last line is a JSON summary.",
-        subcommands = {JmhCommand.class, LogBenchCommand.class, LogRecoveryBenchCommand.class, KvBenchCommand.class})
+        subcommands = {
+            JmhCommand.class,
+            LogBenchCommand.class,
+            LogRecoveryBenchCommand.class,
+            RaftBenchCommand.class,
+            KvBenchCommand.class
+        })
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

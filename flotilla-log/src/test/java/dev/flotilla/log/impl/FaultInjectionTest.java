@@ -92,17 +92,32 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * Every tear recovers the acknowledged batches, except that a torn frame can match a one-bit flip of some valid,
+     * well-formed frame by chance (about once in 2^32 / (8 x frame bytes) tears; docs/wal-format.md): recovery then
+     * reports corruption rather than risk dropping an acknowledged frame. Over the ~20,000 tears here that is expected
+     * less than once; more than two means tears are being mistaken for flips.
+     */
     @Test
     void tornLastWriteAtEveryByteRecoversTheAcknowledgedBatches() throws IOException {
+        int reportedAsFlips = 0;
         for (long seed = SEED; seed < SEED + 2; seed++) {
             Scenario scenario = runUntilAFlushFails(seed, 100);
             int length = scenario.dir().lastWriteBytes();
             assertTrue(length > 0, "the failed flush left a write behind");
             for (int cut = 0; cut <= length; cut++) {
                 FaultyDirectory crashed = scenario.dir().crash(new Crash.TearLastWrite(cut));
-                assertRecoversAcknowledged(crashed, scenario, "seed " + seed + ", last write torn at byte " + cut);
+                String context = "seed " + seed + ", last write torn at byte " + cut;
+                try {
+                    assertRecoversAcknowledged(crashed, scenario, context);
+                } catch (LogCorruptionException e) {
+                    assertTrue(e.getMessage().contains("one flipped bit"), context + ": " + e.getMessage());
+                    System.out.println(context + " was reported as a flipped bit (the documented rare case)");
+                    reportedAsFlips++;
+                }
             }
         }
+        assertTrue(reportedAsFlips <= 2, reportedAsFlips + " tears were reported as flipped bits");
     }
 
     @Test

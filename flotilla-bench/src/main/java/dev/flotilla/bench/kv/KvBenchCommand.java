@@ -1,6 +1,7 @@
-package dev.flotilla.kv.bench;
+package dev.flotilla.bench.kv;
 
 import com.google.protobuf.ByteString;
+import dev.flotilla.bench.LatencyHistogram;
 import dev.flotilla.kv.etcd.etcdserverpb.Compare;
 import dev.flotilla.kv.etcd.etcdserverpb.KVGrpc;
 import dev.flotilla.kv.etcd.etcdserverpb.PutRequest;
@@ -93,13 +94,11 @@ public final class KvBenchCommand implements Callable<Integer> {
             if (op == Op.get) {
                 preload(KVGrpc.newBlockingStub(channels.get(0)), value);
             }
-            List<Latencies> latencies = new ArrayList<>();
+            LatencyHistogram latencies = new LatencyHistogram();
             CountDownLatch stopped = new CountDownLatch(clients);
             for (int c = 0; c < clients; c++) {
-                Latencies mine = new Latencies();
-                latencies.add(mine);
                 KVGrpc.KVStub stub = KVGrpc.newStub(channels.get(c % channels.size()));
-                next(stub, value, mine, stopped);
+                next(stub, value, latencies, stopped);
             }
             Thread.sleep((long) (warmupSeconds * 1000));
             long cpuBefore = cpuNanos();
@@ -111,7 +110,7 @@ public final class KvBenchCommand implements Callable<Integer> {
             double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
             stopping = true;
             stopped.await(30, TimeUnit.SECONDS);
-            report(Latencies.merged(latencies), elapsed, cpuSeconds);
+            report(latencies, elapsed, cpuSeconds);
             return 0;
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
@@ -125,7 +124,7 @@ public final class KvBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void next(KVGrpc.KVStub stub, ByteString value, Latencies latencies, CountDownLatch stopped) {
+    private void next(KVGrpc.KVStub stub, ByteString value, LatencyHistogram latencies, CountDownLatch stopped) {
         if (stopping) {
             stopped.countDown();
             return;
@@ -137,7 +136,7 @@ public final class KvBenchCommand implements Callable<Integer> {
             @Override
             public void onNext(Object response) {
                 if (measured && measuring) {
-                    latencies.add(System.nanoTime() - started);
+                    latencies.record((System.nanoTime() - started) / 1000);
                 }
             }
 
@@ -189,11 +188,11 @@ public final class KvBenchCommand implements Callable<Integer> {
                 .getProcessCpuTime();
     }
 
-    private void report(long[] sorted, double elapsed, double cpuSeconds) {
-        double opsPerSecond = sorted.length / elapsed;
-        double p50 = Latencies.percentile(sorted, 0.50) / 1e6;
-        double p99 = Latencies.percentile(sorted, 0.99) / 1e6;
-        double p999 = Latencies.percentile(sorted, 0.999) / 1e6;
+    private void report(LatencyHistogram latencies, double elapsed, double cpuSeconds) {
+        double opsPerSecond = latencies.count() / elapsed;
+        double p50 = latencies.quantile(0.50) / 1e3;
+        double p99 = latencies.quantile(0.99) / 1e3;
+        double p999 = latencies.quantile(0.999) / 1e3;
         var out = spec.commandLine().getOut();
         out.printf(
                 Locale.ROOT,
@@ -213,20 +212,21 @@ public final class KvBenchCommand implements Callable<Integer> {
                 elapsed);
         out.printf(
                 Locale.ROOT,
-                "{\"bench\":\"kv\",\"op\":\"%s\",\"clients\":%d,\"valueBytes\":%d,\"keys\":%d,\"endpoints\":\"%s\","
-                        + "\"seconds\":%.2f,\"ops\":%d,\"opsPerSec\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,"
-                        + "\"p999Ms\":%.3f,\"errors\":%d,\"generatorCpuSeconds\":%.2f}%n",
+                "{\"benchmark\": \"kv\", \"op\": \"%s\", \"clients\": %d, \"value_bytes\": %d, \"keys\": %d,"
+                        + " \"endpoints\": \"%s\", \"seconds\": %.2f, \"ops\": %d, \"ops_per_sec\": %.1f,"
+                        + " \"p50_us\": %.0f, \"p99_us\": %.0f, \"p999_us\": %.0f, \"errors\": %d,"
+                        + " \"client_cpu_seconds\": %.2f}%n",
                 op,
                 clients,
                 valueBytes,
                 keys,
                 String.join(",", endpoints),
                 elapsed,
-                sorted.length,
+                latencies.count(),
                 opsPerSecond,
-                p50,
-                p99,
-                p999,
+                p50 * 1000,
+                p99 * 1000,
+                p999 * 1000,
                 errors.get(),
                 cpuSeconds);
         out.flush();

@@ -1,4 +1,4 @@
-package dev.flotilla.kv.bench;
+package dev.flotilla.bench.kv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,10 +56,10 @@ class KvBenchCommandTest {
                         "1",
                         "--warmup-seconds",
                         "0.5"));
-                assertTrue(json.startsWith("{\"bench\":\"kv\",\"op\":\"" + op + "\""), json);
+                assertTrue(json.startsWith("{\"benchmark\": \"kv\", \"op\": \"" + op + "\""), json);
                 assertEquals(0, number(json, "errors"), json);
                 assertTrue(number(json, "ops") > 0, json);
-                assertTrue(number(json, "p99Ms") >= number(json, "p50Ms"), json);
+                assertTrue(number(json, "p99_us") >= number(json, "p50_us"), json);
             }
         }
     }
@@ -78,7 +78,7 @@ class KvBenchCommandTest {
     }
 
     private static double number(String json, String field) {
-        Matcher m = Pattern.compile("\"" + field + "\":([0-9.]+)").matcher(json);
+        Matcher m = Pattern.compile("\"" + field + "\": ?([0-9.]+)").matcher(json);
         assertTrue(m.find(), field + " missing in " + json);
         return Double.parseDouble(m.group(1));
     }
