@@ -44,8 +44,10 @@ public interface LogStorage {
     List<Entry> entries(long lo, long hi, long maxBytes);
 
     /**
-     * The latest snapshot. A new group's log starts with a snapshot at index 0 whose membership is the group's initial
-     * configuration; membership changes after the snapshot are in the log as {@link EntryType#CONF_CHANGE} entries.
+     * The latest snapshot. Membership changes after it are in the log as {@link EntryType#CONF_CHANGE} entries. A new
+     * group starts either from a snapshot at index 0 whose membership is the initial configuration, or (as the
+     * runtime does, so that members added later learn everything from the log) from an empty snapshot followed by
+     * committed {@code CONF_CHANGE} entries that add the initial members.
      */
     SnapshotMeta snapshot();
 

@@ -104,6 +104,9 @@ public interface RaftReplica {
     /** Acknowledges that {@code ready} was carried out as its contract says. */
     void advance(Ready ready);
 
+    /** The leader this replica follows (itself if it leads), or {@link RaftConfig#NO_NODE}. Cheap, unlike status(). */
+    long leader();
+
     /**
      * True when the replica waits for nothing and has nothing to hand out: a leader whose every member holds its whole
      * log, all of it committed and applied here, with no transfer or read under way; or a follower that knows its

@@ -97,6 +97,42 @@ class RaftNodeTest {
     }
 
     @Test
+    void quietFollowerFailsRequestsAtOnceWhileItsLeadersNodeIsSilent() throws Exception {
+        // 50 ms ticks: the leader's node is suspected after 20 ticks (1 s) of silence; the woken follower then waits a
+        // full election timeout (10 to 20 ticks: 0.5 to 1 s) before campaigning. In between it still names the dead
+        // leader, and a request must fail at once rather than be forwarded into the void.
+        try (TestCluster cluster = new TestCluster(
+                dir,
+                3,
+                0,
+                java.time.Duration.ofMillis(50),
+                (id, directory) -> dev.flotilla.log.LogEngine.open(TestCluster.smallSegments(directory)),
+                (id, transport) -> transport)) {
+            cluster.createGroups(1, 1);
+            cluster.put(1, "k", "v");
+            long leader = cluster.awaitLeader(1);
+            long[] followers = java.util.stream.LongStream.rangeClosed(1, 3)
+                    .filter(n -> n != leader)
+                    .toArray();
+            Thread.sleep(500); // the group goes quiet
+            cluster.stop(leader);
+            cluster.stop(followers[0]);
+            Thread.sleep(1250);
+            long start = System.nanoTime();
+            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    CompletionException.class, () -> cluster.node(followers[1])
+                            .propose(1, InMemoryStateMachine.put("k", "w"))
+                            .join());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            RequestFailedException failure = assertInstanceOf(RequestFailedException.class, e.getCause());
+            assertEquals(RequestFailedException.Reason.NOT_LEADER, failure.reason(), failure.getMessage());
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    failure.getMessage().contains("node " + leader + ", is unreachable"), failure.getMessage());
+            org.junit.jupiter.api.Assertions.assertTrue(millis < 500, "failed after " + millis + " ms, not at once");
+        }
+    }
+
+    @Test
     void requestsToAnUnknownGroupFailWithGroupNotFound() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
             CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(

@@ -493,6 +493,11 @@ public final class RaftCore implements RaftReplica {
     }
 
     @Override
+    public long leader() {
+        return lead;
+    }
+
+    @Override
     public boolean isSettled() {
         if (role != Role.LEADER && (role != Role.FOLLOWER || lead == NO_NODE)) {
             return false;

@@ -12,6 +12,7 @@ import dev.flotilla.raft.LogStorage;
 import dev.flotilla.raft.Membership;
 import dev.flotilla.raft.Message;
 import dev.flotilla.raft.ProposalRejectedException;
+import dev.flotilla.raft.RaftConfig;
 import dev.flotilla.raft.RaftReplica;
 import dev.flotilla.raft.ReadState;
 import dev.flotilla.raft.Ready;
@@ -291,6 +292,9 @@ public final class NodeLoop {
         if (group == null) {
             return;
         }
+        if (leaderUnreachable(group, done)) {
+            return;
+        }
         long requestId = ++nextRequestId;
         try {
             group.replica.propose(new ProposalEnvelope(config.nodeId(), incarnation, requestId, command).encode());
@@ -310,6 +314,9 @@ public final class NodeLoop {
         }
         if (consistency == ReadConsistency.STALE) {
             done.complete(group.stateMachine.query(query));
+            return;
+        }
+        if (leaderUnreachable(group, done)) {
             return;
         }
         long requestId = ++nextRequestId;
@@ -646,6 +653,20 @@ public final class NodeLoop {
             return null;
         }
         return group;
+    }
+
+    /**
+     * Fails a request at once, with {@code NOT_LEADER} and no hint, when this node would forward it to a leader whose
+     * node has gone silent: it would only wait out the request timeout there.
+     */
+    private boolean leaderUnreachable(HostedGroup group, CompletableFuture<?> done) {
+        long leader = group.replica.leader();
+        if (leader == config.nodeId() || leader == RaftConfig.NO_NODE || liveness.isAlive(leader)) {
+            return false;
+        }
+        done.completeExceptionally(new RequestFailedException(
+                Reason.NOT_LEADER, "the leader of group " + group.id + ", node " + leader + ", is unreachable"));
+        return true;
     }
 
     private boolean failIfStopped(CompletableFuture<?> done) {
