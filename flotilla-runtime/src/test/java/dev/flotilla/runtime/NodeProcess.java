@@ -89,10 +89,15 @@ public final class NodeProcess {
     private static void write(
             RaftNode node, long nodeId, int groupCount, AtomicBoolean writing, boolean ackOnSubmit, PrintStream out) {
         Semaphore outstanding = new Semaphore(OUTSTANDING_WRITES);
+        AtomicBoolean failedRecently = new AtomicBoolean();
         long seq = 0;
         while (writing.get()) {
             try {
                 outstanding.acquire();
+                // Like any client, back off after a failure: a node without a reachable leader fails at once.
+                if (failedRecently.getAndSet(false)) {
+                    Thread.sleep(20);
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -106,6 +111,8 @@ public final class NodeProcess {
             node.propose(group, InMemoryStateMachine.put(key, value)).whenComplete((result, error) -> {
                 if (error == null && !ackOnSubmit) {
                     out.println("ack " + group + " " + key + " " + value);
+                } else if (error != null) {
+                    failedRecently.set(true);
                 }
                 outstanding.release();
             });

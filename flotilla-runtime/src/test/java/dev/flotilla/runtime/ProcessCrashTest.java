@@ -108,7 +108,7 @@ class ProcessCrashTest {
     }
 
     private Map<Long, Map<Long, Map<String, String>>> awaitIdenticalReplicas(int groups) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             Map<Long, Map<Long, Map<String, String>>> dumps = new TreeMap<>();
             for (long id = 1; id <= NODES; id++) {
@@ -118,7 +118,33 @@ class ProcessCrashTest {
                 return dumps;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("replicas did not converge within 30 s");
+                StringBuilder differing = new StringBuilder();
+                for (long g = 1; g <= groups; g++) {
+                    int s1 = dumps.get(1L).get(g).size();
+                    int s2 = dumps.get(2L).get(g).size();
+                    int s3 = dumps.get(3L).get(g).size();
+                    if (s1 != s2
+                            || s2 != s3
+                            || !dumps.get(1L).get(g).equals(dumps.get(2L).get(g))) {
+                        differing
+                                .append(" group ")
+                                .append(g)
+                                .append(": ")
+                                .append(s1)
+                                .append('/')
+                                .append(s2)
+                                .append('/')
+                                .append(s3)
+                                .append(" keys;");
+                    }
+                }
+                for (long id = 1; id <= NODES; id++) {
+                    java.nio.file.Path log = dir.resolve("node-" + id + ".stderr");
+                    java.util.List<String> lines = java.nio.file.Files.readAllLines(log);
+                    System.out.println("--- node " + id + " stderr, last lines:");
+                    lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(System.out::println);
+                }
+                throw new AssertionError("replicas did not converge within 60 s:" + differing);
             }
             Thread.sleep(200);
         }
