@@ -7,8 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -66,7 +64,7 @@ class ProcessCrashTest {
         Random random = new Random(seed);
         ports = new int[NODES];
         for (int i = 0; i < NODES; i++) {
-            ports[i] = freePort();
+            ports[i] = TestCluster.freePort();
         }
         try {
             for (long id = 1; id <= NODES; id++) {
@@ -230,13 +228,5 @@ class ProcessCrashTest {
 
     private long countAcks() {
         return acknowledged.values().stream().mapToLong(Map::size).sum();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -202,7 +202,7 @@ final class TestCluster implements AutoCloseable {
         throw new AssertionError("group " + group + " did not converge to " + expected + ": " + seen);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

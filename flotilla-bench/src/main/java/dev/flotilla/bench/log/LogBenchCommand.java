@@ -1,8 +1,8 @@
 package dev.flotilla.bench.log;
 
+import dev.flotilla.bench.DataDirectories;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -10,13 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -106,7 +104,7 @@ public final class LogBenchCommand implements Callable<Integer> {
                     data,
                     progress);
         } finally {
-            deleteRecursively(data);
+            DataDirectories.deleteRecursively(data);
         }
     }
 
@@ -181,15 +179,5 @@ public final class LogBenchCommand implements Callable<Integer> {
 
     private static String ratio(BenchResult r, BenchResult baseline) {
         return String.format(Locale.ROOT, "%.2f×", r.entriesPerSec() / baseline.entriesPerSec());
-    }
-
-    static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

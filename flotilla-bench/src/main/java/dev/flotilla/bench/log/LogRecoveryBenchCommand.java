@@ -1,5 +1,6 @@
 package dev.flotilla.bench.log;
 
+import dev.flotilla.bench.DataDirectories;
 import dev.flotilla.log.GroupWrite;
 import dev.flotilla.log.LogBatch;
 import dev.flotilla.log.LogEngine;
@@ -86,7 +87,7 @@ public final class LogRecoveryBenchCommand implements Callable<Integer> {
                     (double) warmRecovery / warmRead));
             return 0;
         } finally {
-            LogBenchCommand.deleteRecursively(data);
+            DataDirectories.deleteRecursively(data);
         }
     }
 

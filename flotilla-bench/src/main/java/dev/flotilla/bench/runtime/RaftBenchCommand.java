@@ -1,5 +1,6 @@
 package dev.flotilla.bench.runtime;
 
+import dev.flotilla.bench.DataDirectories;
 import dev.flotilla.bench.LatencyHistogram;
 import dev.flotilla.log.LogEngine;
 import dev.flotilla.log.LogEngineConfig;
@@ -11,7 +12,6 @@ import dev.flotilla.transport.TransportConfig;
 import dev.flotilla.transport.netty.NettyTransport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +29,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -127,7 +125,7 @@ public final class RaftBenchCommand implements Callable<Integer> {
         } finally {
             nodes.forEach(RaftNode::close);
             if (dir.isEmpty()) {
-                deleteTree(root);
+                DataDirectories.deleteRecursively(root);
             }
         }
     }
@@ -316,18 +314,6 @@ public final class RaftBenchCommand implements Callable<Integer> {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }
