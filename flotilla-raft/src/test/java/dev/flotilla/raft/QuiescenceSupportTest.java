@@ -33,6 +33,41 @@ class QuiescenceSupportTest {
     }
 
     @Test
+    void leaderIsNotSettledUntilEveryFollowerAcknowledgedAHeartbeatWithTheCommitIndex() {
+        TestCluster c = TestCluster.of(3, TestCluster::defaults);
+        c.elect(1);
+        // Node 3 gets the entry but none of the messages that tell it the entry committed.
+        c.dropIf(m -> m.to() == 3
+                && (m instanceof Message.Heartbeat
+                        || m instanceof Message.Append a && a.entries().isEmpty()));
+        c.propose(1, "x");
+        c.tickAll(3);
+        assertEquals(c.status(1).lastIndex(), c.status(1).progress().get(3L).match(), "node 3 holds the entry");
+        assertTrue(c.status(3).hardState().commit() < c.status(1).hardState().commit(), "but not its commit");
+        assertFalse(c.node(1).isSettled(), "the leader must not go quiet before node 3 learns the commit");
+        c.dropIf(m -> false);
+        c.tickAll(3);
+        assertEquals(c.status(1).hardState().commit(), c.status(3).hardState().commit());
+        assertTrue(c.node(1).isSettled());
+    }
+
+    @Test
+    void restartedLeaderIsReElectedByFollowersThatDoNotTick() {
+        TestCluster c = TestCluster.of(3, TestCluster::defaults);
+        c.elect(1);
+        c.propose(1, "x");
+        c.crash(1);
+        c.restart(1);
+        // Quiet followers do not tick: only the restarted leader's own election timeout runs.
+        for (int i = 0; i < 3 * TestCluster.defaults(1).electionTicks() && c.leaderId() == RaftConfig.NO_NODE; i++) {
+            c.tick(1);
+            c.stabilize();
+        }
+        assertEquals(1, c.leaderId(), "followers must not keep a lease for a leader that asks for their vote");
+        assertEquals(1, c.status(2).leader());
+    }
+
+    @Test
     void replicaWithWorkToHandOutOrNoLeaderIsNotSettled() {
         TestCluster c = TestCluster.of(3, TestCluster::defaults);
         assertFalse(c.node(1).isSettled(), "no leader is known yet");

@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  *
  * <p>It hosts groups 1..GROUPS with every node as a voter and writes to them round-robin, keys unique to this node,
  * printing {@code ack GROUP KEY VALUE} for every acknowledged write. On standard input: {@code stop} ends the writes,
- * {@code dump} prints {@code dump GROUP k=v;k=v...} for every group (then {@code dumped}).
+ * {@code dump} prints {@code dump GROUP k=v;k=v...} for every group (then {@code dumped}); {@code status GROUP} prints
+ * {@code status GROUP <the replica's status>} (for diagnosing a test failure).
  */
 public final class NodeProcess {
     private static final int OUTSTANDING_WRITES = 32;
@@ -49,7 +50,8 @@ public final class NodeProcess {
                         RaftConfig.defaults(nodeId).withElectionTicks(10, 1),
                         Duration.ofMillis(10),
                         Duration.ofSeconds(3),
-                        10_000),
+                        10_000,
+                        1_000),
                 LogEngine.open(LogEngineConfig.defaults(dataDir).withSegmentSizeBytes(4 << 20)),
                 new NettyTransport(
                         TransportConfig.defaults(nodeId, TestCluster.CLUSTER_ID, addresses.get(nodeId)),
@@ -81,6 +83,9 @@ public final class NodeProcess {
                     out.println("dump " + g + " " + contents);
                 }
                 out.println("dumped");
+            } else if (line.startsWith("status ")) {
+                long group = Long.parseLong(line.substring("status ".length()));
+                out.println("status " + group + " " + node.status(group).join());
             }
         }
         node.close();

@@ -128,6 +128,10 @@ class ProcessCrashTest {
                     if (s1 != s2
                             || s2 != s3
                             || !dumps.get(1L).get(g).equals(dumps.get(2L).get(g))) {
+                        for (long id = 1; id <= NODES; id++) {
+                            send(id, "status " + g);
+                            System.out.println("node " + id + ": " + await(id, "status " + g + " "));
+                        }
                         differing
                                 .append(" group ")
                                 .append(g)

@@ -83,13 +83,18 @@ final class Leadership {
         return l;
     }
 
-    /** Every member holds the whole log up to {@code lastIndex}, and no transfer or read is under way. */
+    /**
+     * Every member holds the whole log up to {@code lastIndex} and has acknowledged a heartbeat carrying the commit
+     * index, and no transfer or read is under way. Without the acknowledged commit a leader could go quiet after its
+     * last heartbeat was lost (a reconnect): the follower would hold every entry but never learn that they committed.
+     */
     boolean isSettled(long lastIndex) {
         if (transferTarget != NO_NODE || !readIndexQueue.isEmpty() || !readsAwaitingFirstCommit.isEmpty()) {
             return false;
         }
-        for (Progress progress : tracker.allProgress().values()) {
-            if (progress.match != lastIndex) {
+        for (Map.Entry<Long, Progress> e : tracker.allProgress().entrySet()) {
+            Progress progress = e.getValue();
+            if (progress.match != lastIndex || (e.getKey() != id && progress.commitAcked < log.committed())) {
                 return false;
             }
         }
@@ -200,6 +205,9 @@ final class Leadership {
         pr.recentActive = true;
         pr.probeSent = false;
         pr.ackedSentAtTick = Math.max(pr.ackedSentAtTick, r.sentAtTick());
+        if (r.sentAtTick() >= pr.heartbeatCommitSince) {
+            pr.commitAcked = Math.max(pr.commitAcked, pr.heartbeatCommit);
+        }
         if (pr.state == Progress.State.REPLICATE && pr.inflights.isFull()) {
             pr.inflights.freeFirst();
         }
@@ -262,7 +270,12 @@ final class Leadership {
     private void broadcastHeartbeat(byte[] context) {
         for (Map.Entry<Long, Progress> e : tracker.allProgress().entrySet()) {
             if (e.getKey() != id) {
-                long commit = Math.min(e.getValue().match, log.committed());
+                Progress pr = e.getValue();
+                long commit = Math.min(pr.match, log.committed());
+                if (commit != pr.heartbeatCommit) {
+                    pr.heartbeatCommit = commit;
+                    pr.heartbeatCommitSince = clock;
+                }
                 outbox.sendEarly(new Heartbeat(id, e.getKey(), term, commit, context, clock));
             }
         }

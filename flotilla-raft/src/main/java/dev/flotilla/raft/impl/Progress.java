@@ -29,6 +29,12 @@ final class Progress {
     boolean recentActive;
     /** The latest leader tick at which this member is known to have heard the leader (lease reads). */
     long ackedSentAtTick = Long.MIN_VALUE;
+    /** The commit index the heartbeats to this member carry, and the tick of the first heartbeat that carried it. */
+    long heartbeatCommit;
+
+    long heartbeatCommitSince;
+    /** The highest commit index this member acknowledged receiving (and so persisted) in a heartbeat. */
+    long commitAcked;
 
     final Inflights inflights;
 

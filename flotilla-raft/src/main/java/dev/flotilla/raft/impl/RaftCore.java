@@ -175,6 +175,11 @@ public final class RaftCore implements RaftReplica {
 
     @Override
     public void step(Message m) {
+        if (m instanceof VoteRequest v && v.from() == lead && role == Role.FOLLOWER) {
+            // Our leader campaigns: it restarted or stepped down and leads no more, so its lease is void. A voter
+            // that kept it would refuse the election forever if it never ticks (a quiet group) and nobody else leads.
+            lead = NO_NODE;
+        }
         if (m.term() > term) {
             if (m instanceof VoteRequest v && !v.leadershipTransfer() && inLease()) {
                 // §6 of the thesis: while it hears a live leader, a voter ignores disruptive elections.
