@@ -88,7 +88,8 @@ public final class KvServer implements AutoCloseable {
                 RaftConfig.defaults(config.nodeId()).withElectionTicks(timing.electionTicks(), timing.heartbeatTicks()),
                 Duration.ofMillis(timing.tickIntervalMs()),
                 Duration.ofMillis(timing.requestTimeoutMs()),
-                10_000);
+                10_000,
+                RaftNodeConfig.defaults(config.nodeId()).compactionThresholdEntries());
         return RaftNode.start(nodeConfig, log, transport, store::stateMachine);
     }
 

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * A key-value map in memory, for tests and benchmarks. Nothing survives a restart ({@link #durableAppliedIndex()} is
- * 0), so the runtime replays the whole log into it.
+ * 0), so the runtime replays the whole log into it (or a snapshot marker's copy, then the log after it).
  *
  * <p>Commands are {@link #put(String, String)} encodings; queries are keys. A put returns the previous value (empty if
  * none); a query returns the value (empty if none). Unknown commands are applied as no-ops returning empty, so a
@@ -74,6 +74,55 @@ public final class InMemoryStateMachine implements StateMachine {
     @Override
     public long durableAppliedIndex() {
         return 0;
+    }
+
+    /** Encoding: the entry count, then per entry in key order: key length, key (UTF-8), value length, value. */
+    @Override
+    public synchronized byte[] snapshot() {
+        List<byte[]> keys = new ArrayList<>(values.size());
+        int size = Integer.BYTES;
+        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+            byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
+            keys.add(key);
+            size += 2 * Integer.BYTES + key.length + e.getValue().length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).putInt(values.size());
+        int i = 0;
+        for (byte[] value : values.values()) {
+            byte[] key = keys.get(i++);
+            out.putInt(key.length).put(key).putInt(value.length).put(value);
+        }
+        return out.array();
+    }
+
+    @Override
+    public synchronized void restore(byte[] snapshot, long appliedIndex) {
+        Map<String, byte[]> restored = new TreeMap<>();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(snapshot);
+            for (int count = in.getInt(); count > 0; count--) {
+                String key = new String(bytes(in), StandardCharsets.UTF_8);
+                restored.put(key, bytes(in));
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " bytes after the last entry");
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalArgumentException("truncated snapshot", e);
+        }
+        values.clear();
+        values.putAll(restored);
+        this.appliedIndex = appliedIndex;
+    }
+
+    private static byte[] bytes(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("bad length " + length + " with " + in.remaining() + " bytes left");
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
     }
 
     /** The index applied so far (for tests). */

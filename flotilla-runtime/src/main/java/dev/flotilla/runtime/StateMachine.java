@@ -16,6 +16,12 @@ import java.util.List;
  * <p><b>Durability and compaction.</b> {@link #durableAppliedIndex()} is the highest index whose effects survive a
  * crash of this node. The runtime never compacts the group's log beyond it, so a crash never leaves a gap between the
  * state machine and the log.
+ *
+ * <p><b>Snapshots (full copy).</b> A follower that needs entries the leader's log no longer holds gets the leader's
+ * whole state instead: {@link #snapshot()} on the leader, {@link #restore} on the follower. The follower's log keeps
+ * that copy with its snapshot marker until the state machine reports a durable index at or beyond it, so a restart in
+ * between restores it again. The copy travels in one transport message, so this path suits state up to the
+ * transport's frame limit; larger state needs the file-based snapshot transfer.
  */
 public interface StateMachine extends AutoCloseable {
     /**
@@ -31,6 +37,20 @@ public interface StateMachine extends AutoCloseable {
 
     /** The highest applied index that survives a crash; 0 if nothing does. */
     long durableAppliedIndex();
+
+    /**
+     * The whole applied state as self-contained bytes, taken right after an {@link #apply} (its {@code appliedIndex}
+     * is the state's index). Must not change the state.
+     */
+    byte[] snapshot();
+
+    /**
+     * Replaces the whole state by {@code snapshot}, taken by {@link #snapshot()} on a replica of the same group whose
+     * applied index was {@code appliedIndex}. Commands above that index follow through {@link #apply}.
+     *
+     * @throws IllegalArgumentException if the bytes are not such a snapshot; the state is then unchanged
+     */
+    void restore(byte[] snapshot, long appliedIndex);
 
     @Override
     default void close() {}

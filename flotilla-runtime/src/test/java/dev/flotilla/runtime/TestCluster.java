@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,6 +48,10 @@ final class TestCluster implements AutoCloseable {
 
     private final int size;
     private final Duration tick;
+    /** When present, state machines save to files every this many entries and logs compact beyond them. */
+    private final Optional<Long> saveEvery;
+
+    private final Map<Long, LogEngine> logs = new ConcurrentHashMap<>();
 
     /**
      * Starts nodes 1..size, which are the initial members of every group; nodes size+1..size+spare get an address but
@@ -59,10 +64,22 @@ final class TestCluster implements AutoCloseable {
             Duration tick,
             LogOpener logOpener,
             BiFunction<Long, Transport, Transport> transportWrapper) {
+        this(root, size, spare, tick, logOpener, transportWrapper, Optional.empty());
+    }
+
+    private TestCluster(
+            Path root,
+            int size,
+            int spare,
+            Duration tick,
+            LogOpener logOpener,
+            BiFunction<Long, Transport, Transport> transportWrapper,
+            Optional<Long> saveEvery) {
         this.root = root;
         this.size = size;
         this.tick = tick;
         this.logOpener = logOpener;
+        this.saveEvery = saveEvery;
         this.transportWrapper = transportWrapper;
         for (long id = 1; id <= size + spare; id++) {
             addresses.put(id, new InetSocketAddress("127.0.0.1", freePort()));
@@ -84,6 +101,24 @@ final class TestCluster implements AutoCloseable {
         this(root, size, 0);
     }
 
+    /**
+     * Nodes whose state machines keep their state in files, saved every {@code saveEvery} entries, and whose logs are
+     * compacted every {@code saveEvery} durable entries: followers that fall behind need snapshots.
+     */
+    static TestCluster compacting(
+            Path root, int size, long saveEvery, BiFunction<Long, Transport, Transport> transportWrapper) {
+        return new TestCluster(
+                root,
+                size,
+                0,
+                // Longer ticks than the other tests: a two-node quorum of file-backed nodes must not lose its leader
+                // to a starved CPU while a third node is down.
+                TICK.multipliedBy(3),
+                (id, dir) -> LogEngine.open(smallSegments(dir)),
+                transportWrapper,
+                Optional.of(saveEvery));
+    }
+
     static LogEngineConfig smallSegments(Path dir) {
         return LogEngineConfig.defaults(dir).withSegmentSizeBytes(1 << 20);
     }
@@ -100,6 +135,7 @@ final class TestCluster implements AutoCloseable {
     void start(long id) {
         try {
             LogEngine log = logOpener.open(id, root.resolve("node-" + id));
+            logs.put(id, log);
             Transport transport = transportWrapper.apply(
                     id,
                     new NettyTransport(
@@ -108,14 +144,21 @@ final class TestCluster implements AutoCloseable {
             Map<Long, InMemoryStateMachine> machines = new ConcurrentHashMap<>();
             stateMachines.put(id, machines);
             RaftNodeConfig config = new RaftNodeConfig(
-                    RaftConfig.defaults(id).withElectionTicks(10, 1), tick, Duration.ofSeconds(2), 10_000);
-            nodes.put(
-                    id,
-                    RaftNode.start(
-                            config,
-                            log,
-                            transport,
-                            group -> machines.computeIfAbsent(group, g -> new InMemoryStateMachine())));
+                    RaftConfig.defaults(id).withElectionTicks(10, 1),
+                    tick,
+                    Duration.ofSeconds(2),
+                    10_000,
+                    saveEvery.orElse(Long.MAX_VALUE));
+            Path stateDir = root.resolve("node-" + id + "-state");
+            Files.createDirectories(stateDir);
+            nodes.put(id, RaftNode.start(config, log, transport, group -> {
+                InMemoryStateMachine memory = new InMemoryStateMachine();
+                machines.put(group, memory);
+                return saveEvery
+                        .<StateMachine>map(
+                                every -> new FileBackedStateMachine(memory, stateDir.resolve("group-" + group), every))
+                        .orElse(memory);
+            }));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -131,6 +174,11 @@ final class TestCluster implements AutoCloseable {
 
     Set<Long> running() {
         return nodes.keySet();
+    }
+
+    /** The log of a running node (read only: the node owns it). */
+    LogEngine log(long id) {
+        return logs.get(id);
     }
 
     InMemoryStateMachine stateMachine(long node, long group) {

@@ -22,4 +22,14 @@ final class NoopStateMachine implements StateMachine {
     public long durableAppliedIndex() {
         return 0;
     }
+
+    @Override
+    public byte[] snapshot() {
+        return EMPTY;
+    }
+
+    @Override
+    public void restore(byte[] snapshot, long appliedIndex) {
+        // There is no state to replace.
+    }
 }

@@ -9,9 +9,16 @@ import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
 import dev.flotilla.runtime.StateMachine;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -22,6 +29,8 @@ import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
@@ -144,6 +153,98 @@ public final class MvccDatabase implements KvStore {
     /** Visits every stored version of the range, tombstones included (checks of compaction and of replicas). */
     void forEachVersion(long rangeId, MvccReader.Visitor visitor) {
         new MvccReader(rangeId, db::newIterator).scanAllVersions(visitor);
+    }
+
+    /**
+     * Every stored key of the range, its meta included, as one byte string (the full-copy snapshot): a count, then
+     * per key its length, the key, the value's length and the value. Driver thread only, so no write interleaves.
+     */
+    byte[] copyRange(long rangeId) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        List<byte[]> pairs = new ArrayList<>();
+        pairs.add(KeyCodec.metaKey(rangeId));
+        pairs.add(meta(rangeId).encode());
+        try {
+            forEachDataKey(rangeId, (key, value) -> {
+                pairs.add(key);
+                pairs.add(value);
+            });
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("copying range " + rangeId + " failed", e);
+        }
+        try {
+            out.writeInt(pairs.size() / 2);
+            for (byte[] part : pairs) {
+                out.writeInt(part.length);
+                out.write(part);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Replaces the range's keys by a {@link #copyRange} copy, in one write batch, and sets its applied index. Keys
+     * outside the range are refused before anything is written. Driver thread only.
+     *
+     * @return the range's meta after the restore
+     * @throws IllegalArgumentException if the bytes are not a copy of this range
+     */
+    RangeMeta replaceRange(long rangeId, byte[] copy, long appliedIndex) throws RocksDBException {
+        byte[] metaKey = KeyCodec.metaKey(rangeId);
+        byte[] dataPrefix = KeyCodec.dataPrefix(rangeId);
+        try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+            // Key by key: a write batch with an index cannot hold a range deletion. The copy is small (full-copy path).
+            forEachDataKey(rangeId, (key, value) -> batch.delete(key));
+            RangeMeta meta = null;
+            ByteBuffer in = ByteBuffer.wrap(copy);
+            try {
+                for (int count = in.getInt(); count > 0; count--) {
+                    byte[] key = lengthPrefixed(in);
+                    byte[] value = lengthPrefixed(in);
+                    if (Arrays.equals(key, metaKey)) {
+                        meta = RangeMeta.decode(value).withApplied(appliedIndex);
+                    } else if (KeyCodec.startsWith(key, dataPrefix)) {
+                        batch.put(key, value);
+                    } else {
+                        throw new IllegalArgumentException("snapshot of range " + rangeId + " holds a key of another");
+                    }
+                }
+            } catch (BufferUnderflowException e) {
+                throw new IllegalArgumentException("truncated snapshot of range " + rangeId, e);
+            }
+            if (meta == null || in.hasRemaining()) {
+                throw new IllegalArgumentException("snapshot of range " + rangeId + " has no meta or trailing bytes");
+            }
+            commit(rangeId, batch, meta);
+            return meta;
+        }
+    }
+
+    private interface KeyValueVisitor {
+        void visit(byte[] key, byte[] value) throws RocksDBException;
+    }
+
+    private void forEachDataKey(long rangeId, KeyValueVisitor visitor) throws RocksDBException {
+        try (Slice end = new Slice(KeyCodec.rangeDataEnd(rangeId));
+                ReadOptions bounds = new ReadOptions().setIterateUpperBound(end);
+                RocksIterator it = db.newIterator(bounds)) {
+            for (it.seek(KeyCodec.dataPrefix(rangeId)); it.isValid(); it.next()) {
+                visitor.visit(it.key(), it.value());
+            }
+        }
+    }
+
+    private static byte[] lengthPrefixed(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("bad length " + length + " in a range snapshot");
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
     }
 
     long durableAppliedIndex(long rangeId) {

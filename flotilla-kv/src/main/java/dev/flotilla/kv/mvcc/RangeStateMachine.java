@@ -109,4 +109,19 @@ final class RangeStateMachine implements StateMachine {
     public long durableAppliedIndex() {
         return database.durableAppliedIndex(rangeId);
     }
+
+    @Override
+    public byte[] snapshot() {
+        return database.copyRange(rangeId);
+    }
+
+    @Override
+    public void restore(byte[] snapshot, long appliedIndex) {
+        try {
+            meta = database.replaceRange(rangeId, snapshot, appliedIndex);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(
+                    "range " + rangeId + ": restoring a snapshot at " + appliedIndex + " failed", e);
+        }
+    }
 }

@@ -255,6 +255,66 @@ class MvccStoreTest {
         assertEquals(Rejection.Kind.FUTURE_REVISION, e.rejection().getKind());
     }
 
+    @Test
+    void snapshotRestoresTheWholeHistoryOnAnotherReplicaAndReplacesWhatItHeld() throws IOException {
+        store.put("a", "1");
+        store.put("b", "2");
+        store.put("a", "3");
+        store.delete("b", "");
+        store.compact(2);
+        byte[] snapshot = store.machine().snapshot();
+
+        try (StoreFixture replica = new StoreFixture(dir.resolve("replica"))) {
+            replica.put("stale", "x");
+            replica.machine().restore(snapshot, store.index());
+            assertEquals(
+                    store.store().hashKv(StoreFixture.RANGE, 0).getHash(),
+                    replica.store().hashKv(StoreFixture.RANGE, 0).getHash(),
+                    "the same history");
+            assertEquals(
+                    List.of("a"),
+                    keys(replica.range(RangeRequest.newBuilder()
+                            .setKey(bytes("\0"))
+                            .setRangeEnd(bytes("\0"))
+                            .build())));
+            assertEquals(5, replica.get("a").getHeader().getRevision(), "revision of the snapshot");
+            assertEquals(
+                    Rejection.Kind.COMPACTED,
+                    assertThrows(
+                                    RejectedRequestException.class,
+                                    () -> replica.range(RangeRequest.newBuilder()
+                                            .setKey(bytes("a"))
+                                            .setRevision(1)
+                                            .build()))
+                            .rejection()
+                            .getKind(),
+                    "the compaction came along");
+
+            replica.reopen();
+            assertEquals(store.index(), replica.index(), "restored state is durable after a flush and reopen");
+        }
+    }
+
+    @Test
+    void snapshotWithKeysOfAnotherRangeIsRefusedAndChangesNothing() {
+        store.put("a", "1");
+        byte[] foreign = ((MvccDatabase) store.store()).copyRange(StoreFixture.RANGE + 1);
+        byte[] garbage = {0, 0, 0, 1, 0, 0, 0, 9};
+        assertThrows(IllegalArgumentException.class, () -> store.machine().restore(garbage, 10));
+        assertThrows(IllegalArgumentException.class, () -> ((MvccDatabase) store.store())
+                .replaceRange(StoreFixture.RANGE, withDataKeyOfRange(foreign, StoreFixture.RANGE + 1), 10));
+        assertEquals("1", store.get("a").getKvs(0).getValue().toStringUtf8());
+    }
+
+    /** A copy of an empty range with one data key of {@code rangeId} added. */
+    private static byte[] withDataKeyOfRange(byte[] emptyCopy, long rangeId) {
+        byte[] key = KeyCodec.versionKey(rangeId, bytes("x"), 1);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(emptyCopy.length + 8 + key.length + 1);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(emptyCopy);
+        out.putInt(in.getInt() + 1).put(in);
+        return out.putInt(key.length).put(key).putInt(1).put((byte) 7).array();
+    }
+
     private RangeResponse at(String key, long revision) {
         return store.range(RangeRequest.newBuilder()
                 .setKey(bytes(key))

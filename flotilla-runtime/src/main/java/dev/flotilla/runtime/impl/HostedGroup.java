@@ -28,18 +28,24 @@ final class HostedGroup {
 
     /** The Ready handed out and not yet acknowledged; at most one per group. */
     Optional<Ready> inFlight = Optional.empty();
-    /** Highest index applied to the state machine. */
+    /** Highest index applied to the state machine, and the term of its entry. */
     long applied;
+
+    long appliedTerm;
+    /** Index of the last committed membership change seen; the log is not compacted beyond it (GroupSnapshots). */
+    long lastConfChangeIndex;
+    /** Members sent a snapshot, by the tick it was sent at, until they answer. */
+    final Map<Long, Long> snapshotsSentAt = new HashMap<>();
     /** A quiet group is not ticked; see {@link Quiescence}. */
     boolean quiet;
     /** Consecutive ticks the group has been idle. */
     int idleTicks;
 
-    HostedGroup(long id, RaftReplica replica, StateMachine stateMachine) {
+    HostedGroup(long id, RaftReplica replica, StateMachine stateMachine, long applied) {
         this.id = id;
         this.replica = replica;
         this.stateMachine = stateMachine;
-        this.applied = stateMachine.durableAppliedIndex();
+        this.applied = applied;
     }
 
     int pendingRequests() {

@@ -86,6 +86,7 @@ public final class NodeLoop {
 
     private final Quiescence quiescence;
     private final PeerLiveness liveness;
+    private final GroupSnapshots snapshots;
 
     private long now;
     private long nextRequestId;
@@ -120,6 +121,11 @@ public final class NodeLoop {
         // group it leads; a dead one is noticed within two election timeouts.
         this.liveness = new PeerLiveness(2L * config.raft().electionTicks());
         this.quiescence = new Quiescence(config.raft(), liveness);
+        this.snapshots = new GroupSnapshots(
+                config.nodeId(),
+                log,
+                config.compactionThresholdEntries(),
+                2L * config.raft().electionTicks());
     }
 
     /** Opens every group the log holds, as it was before the restart. */
@@ -249,8 +255,11 @@ public final class NodeLoop {
     private HostedGroup newHostedGroup(long groupId) {
         // Each group draws its own election timeouts, so groups led by one node do not all time out in the same tick.
         long seed = config.raft().randomSeed() * 31 + groupId * 0x9E3779B97F4A7C15L + config.nodeId();
-        RaftReplica replica = RaftReplica.create(config.raft().withRandomSeed(seed), log.group(groupId));
-        HostedGroup group = new HostedGroup(groupId, replica, stateMachines.apply(groupId));
+        LogStorage stored = log.group(groupId);
+        RaftReplica replica = RaftReplica.create(config.raft().withRandomSeed(seed), stored);
+        StateMachine stateMachine = stateMachines.apply(groupId);
+        HostedGroup group = new HostedGroup(
+                groupId, replica, stateMachine, GroupSnapshots.restoreFromMarker(groupId, stored, stateMachine));
         groupIds.add(groupId);
         watchPeersOf(group);
         dirty.add(group);
@@ -364,6 +373,7 @@ public final class NodeLoop {
                 continue;
             }
             group.replica.tick();
+            snapshots.retryStalled(group, now);
             dirty.add(group);
         }
         expireRequests();
@@ -440,7 +450,7 @@ public final class NodeLoop {
                 }
                 Ready ready = group.replica.ready();
                 group.inFlight = Optional.of(ready);
-                send(group.id, ready.messages());
+                send(group, ready.messages());
                 (ready.mustPersist() ? toPersist : toFinish).add(group);
             }
             dirty.clear();
@@ -499,15 +509,8 @@ public final class NodeLoop {
     /** The Ready of {@code group} is durable (or had nothing to persist): carry out the rest of it. */
     private void finish(HostedGroup group) {
         Ready ready = group.inFlight.orElseThrow();
-        send(group.id, ready.messagesAfterPersist());
-        ready.snapshot().ifPresent(snapshot -> {
-            if (snapshot.index() > group.applied) {
-                // State machine snapshots ship with the snapshot-transfer layer; until then the runtime never
-                // compacts, so a leader never needs to send one.
-                throw new IllegalStateException("group " + group.id + " received a snapshot at " + snapshot.index()
-                        + " but this runtime cannot install state machine snapshots yet");
-            }
-        });
+        send(group, ready.messagesAfterPersist());
+        ready.snapshot().ifPresent(snapshot -> install(group, snapshot));
         apply(group, ready.committedEntries());
         List<HostedGroup.PendingChange> applied = appliedChanges(group, ready.committedEntries());
         for (ReadState state : ready.readStates()) {
@@ -560,7 +563,22 @@ public final class NodeLoop {
         return applied;
     }
 
+    /** A snapshot from the leader is durable in the log: the state machine takes its state. */
+    private static void install(HostedGroup group, SnapshotMeta snapshot) {
+        if (snapshot.index() <= group.applied) {
+            return;
+        }
+        group.stateMachine.restore(snapshot.handle(), snapshot.index());
+        group.applied = snapshot.index();
+        group.appliedTerm = snapshot.term();
+    }
+
     private void apply(HostedGroup group, List<Entry> committed) {
+        for (Entry entry : committed) {
+            if (entry.type() == EntryType.CONF_CHANGE) {
+                group.lastConfChangeIndex = entry.index();
+            }
+        }
         if (committed.isEmpty() || committed.get(committed.size() - 1).index() <= group.applied) {
             return;
         }
@@ -581,6 +599,7 @@ public final class NodeLoop {
                     + " results for " + commands.size() + " commands");
         }
         group.applied = appliedIndex;
+        group.appliedTerm = committed.get(committed.size() - 1).term();
         for (int i = 0; i < envelopes.size(); i++) {
             ProposalEnvelope envelope = envelopes.get(i);
             if (envelope.node() == config.nodeId() && envelope.incarnation() == incarnation) {
@@ -590,6 +609,7 @@ public final class NodeLoop {
                 }
             }
         }
+        snapshots.maybeCompact(group);
     }
 
     private void answerReads(HostedGroup group) {
@@ -599,9 +619,12 @@ public final class NodeLoop {
         }
     }
 
-    private void send(long groupId, List<Message> messages) {
+    private void send(HostedGroup group, List<Message> messages) {
         for (Message message : messages) {
-            transport.send(new GroupMessage(groupId, message));
+            if (message instanceof Message.InstallSnapshot request) {
+                message = snapshots.fullCopy(group, request, now);
+            }
+            transport.send(new GroupMessage(group.id, message));
         }
     }
 
