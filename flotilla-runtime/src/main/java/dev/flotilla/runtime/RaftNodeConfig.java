@@ -15,13 +15,17 @@ import java.util.Objects;
  *     BACK_PRESSURE}
  * @param compactionThresholdEntries a group's log is compacted once this many of its entries are applied and durable
  *     in the state machine ({@link StateMachine#durableAppliedIndex()}); followers that then need them get a snapshot
+ * @param driverThreads threads that drive the node's groups, each a fixed share of them (by group id). One suits two
+ *     cores: the log's writer and the transport's I/O thread need the rest. Each thread pings the peers once per tick
+ *     (see docs/runtime.md), so the messages between two nodes grow with this number, never with the group count.
  */
 public record RaftNodeConfig(
         RaftConfig raft,
         Duration tickInterval,
         Duration requestTimeout,
         int maxPendingRequestsPerGroup,
-        long compactionThresholdEntries) {
+        long compactionThresholdEntries,
+        int driverThreads) {
     public RaftNodeConfig {
         Objects.requireNonNull(raft, "raft");
         if (tickInterval.isNegative() || tickInterval.isZero()) {
@@ -35,10 +39,23 @@ public record RaftNodeConfig(
             throw new IllegalArgumentException(
                     "maxPendingRequestsPerGroup must be positive, was " + maxPendingRequestsPerGroup);
         }
+        if (driverThreads < 1) {
+            throw new IllegalArgumentException("driverThreads must be positive, was " + driverThreads);
+        }
         if (compactionThresholdEntries < 1) {
             throw new IllegalArgumentException(
                     "compactionThresholdEntries must be positive, was " + compactionThresholdEntries);
         }
+    }
+
+    /** Settings with one driver thread. */
+    public RaftNodeConfig(
+            RaftConfig raft,
+            Duration tickInterval,
+            Duration requestTimeout,
+            int maxPendingRequestsPerGroup,
+            long compactionThresholdEntries) {
+        this(raft, tickInterval, requestTimeout, maxPendingRequestsPerGroup, compactionThresholdEntries, 1);
     }
 
     /**
@@ -54,7 +71,8 @@ public record RaftNodeConfig(
                 Duration.ofMillis(100),
                 Duration.ofSeconds(10),
                 10_000,
-                10_000);
+                10_000,
+                1);
     }
 
     public long nodeId() {
@@ -67,14 +85,21 @@ public record RaftNodeConfig(
     }
 
     public RaftNodeConfig withTickInterval(Duration value) {
-        return new RaftNodeConfig(raft, value, requestTimeout, maxPendingRequestsPerGroup, compactionThresholdEntries);
+        return new RaftNodeConfig(
+                raft, value, requestTimeout, maxPendingRequestsPerGroup, compactionThresholdEntries, driverThreads);
     }
 
     public RaftNodeConfig withRequestTimeout(Duration value) {
-        return new RaftNodeConfig(raft, tickInterval, value, maxPendingRequestsPerGroup, compactionThresholdEntries);
+        return new RaftNodeConfig(
+                raft, tickInterval, value, maxPendingRequestsPerGroup, compactionThresholdEntries, driverThreads);
     }
 
     public RaftNodeConfig withCompactionThresholdEntries(long value) {
-        return new RaftNodeConfig(raft, tickInterval, requestTimeout, maxPendingRequestsPerGroup, value);
+        return new RaftNodeConfig(raft, tickInterval, requestTimeout, maxPendingRequestsPerGroup, value, driverThreads);
+    }
+
+    public RaftNodeConfig withDriverThreads(int value) {
+        return new RaftNodeConfig(
+                raft, tickInterval, requestTimeout, maxPendingRequestsPerGroup, compactionThresholdEntries, value);
     }
 }

@@ -3,6 +3,7 @@ package dev.flotilla.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,6 +50,33 @@ class RaftNodeTest {
                 cluster.awaitConverged(g, expected.get(g));
             }
             assertEquals(40, cluster.node(1).groups().size());
+        }
+    }
+
+    @Test
+    void groupsSpreadOverSeveralDriverThreadsConvergeAndSurviveARestart() throws Exception {
+        try (TestCluster cluster = TestCluster.withDriverThreads(dir, 3, 3)) {
+            cluster.createGroups(1, 12);
+            for (long g = 1; g <= 12; g++) {
+                cluster.put(g, "k", "v" + g);
+            }
+            Set<String> drivers = Thread.getAllStackTraces().keySet().stream()
+                    .map(Thread::getName)
+                    .filter(name -> name.startsWith("flotilla-node-1-driver-"))
+                    .collect(java.util.stream.Collectors.toSet());
+            assertEquals(
+                    Set.of("flotilla-node-1-driver-0", "flotilla-node-1-driver-1", "flotilla-node-1-driver-2"),
+                    drivers);
+            assertEquals(12, cluster.node(1).groups().size());
+            assertTrue(cluster.node(1).groups().contains(7L));
+
+            cluster.stop(2);
+            cluster.start(2);
+            for (long g = 1; g <= 12; g++) {
+                cluster.put(g, "k2", "w" + g);
+                cluster.awaitConverged(g, Map.of("k", "v" + g, "k2", "w" + g));
+            }
+            assertEquals(12, cluster.node(2).groups().size(), "every group reopened on its own driver");
         }
     }
 

@@ -51,6 +51,8 @@ final class TestCluster implements AutoCloseable {
     /** When present, state machines save to files every this many entries and logs compact beyond them. */
     private final Optional<Long> saveEvery;
 
+    private final int driverThreads;
+
     private final Map<Long, LogEngine> logs = new ConcurrentHashMap<>();
 
     /**
@@ -64,7 +66,7 @@ final class TestCluster implements AutoCloseable {
             Duration tick,
             LogOpener logOpener,
             BiFunction<Long, Transport, Transport> transportWrapper) {
-        this(root, size, spare, tick, logOpener, transportWrapper, Optional.empty());
+        this(root, size, spare, tick, logOpener, transportWrapper, Optional.empty(), 1);
     }
 
     private TestCluster(
@@ -74,12 +76,14 @@ final class TestCluster implements AutoCloseable {
             Duration tick,
             LogOpener logOpener,
             BiFunction<Long, Transport, Transport> transportWrapper,
-            Optional<Long> saveEvery) {
+            Optional<Long> saveEvery,
+            int driverThreads) {
         this.root = root;
         this.size = size;
         this.tick = tick;
         this.logOpener = logOpener;
         this.saveEvery = saveEvery;
+        this.driverThreads = driverThreads;
         this.transportWrapper = transportWrapper;
         for (long id = 1; id <= size + spare; id++) {
             addresses.put(id, new InetSocketAddress("127.0.0.1", freePort()));
@@ -116,7 +120,21 @@ final class TestCluster implements AutoCloseable {
                 TICK.multipliedBy(3),
                 (id, dir) -> LogEngine.open(smallSegments(dir)),
                 transportWrapper,
-                Optional.of(saveEvery));
+                Optional.of(saveEvery),
+                1);
+    }
+
+    /** Nodes whose groups are driven by {@code driverThreads} threads each. */
+    static TestCluster withDriverThreads(Path root, int size, int driverThreads) {
+        return new TestCluster(
+                root,
+                size,
+                0,
+                TICK,
+                (id, dir) -> LogEngine.open(smallSegments(dir)),
+                (id, transport) -> transport,
+                Optional.empty(),
+                driverThreads);
     }
 
     static LogEngineConfig smallSegments(Path dir) {
@@ -148,7 +166,8 @@ final class TestCluster implements AutoCloseable {
                     tick,
                     Duration.ofSeconds(2),
                     10_000,
-                    saveEvery.orElse(Long.MAX_VALUE));
+                    saveEvery.orElse(Long.MAX_VALUE),
+                    driverThreads);
             Path stateDir = root.resolve("node-" + id + "-state");
             Files.createDirectories(stateDir);
             nodes.put(id, RaftNode.start(config, log, transport, group -> {

@@ -42,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,10 +129,12 @@ public final class NodeLoop {
                 2L * config.raft().electionTicks());
     }
 
-    /** Opens every group the log holds, as it was before the restart. */
-    public void openExistingGroups() {
+    /** Opens every group the log holds that this loop drives, as it was before the restart. */
+    public void openExistingGroups(LongPredicate drives) {
         for (long groupId : log.groups()) {
-            open(groupId);
+            if (drives.test(groupId)) {
+                open(groupId);
+            }
         }
     }
 

@@ -8,32 +8,41 @@ import dev.flotilla.runtime.RaftNode;
 import dev.flotilla.runtime.RaftNodeConfig;
 import dev.flotilla.runtime.ReadConsistency;
 import dev.flotilla.runtime.StateMachine;
+import dev.flotilla.transport.GroupMessage;
 import dev.flotilla.transport.Transport;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production wiring of a {@link NodeLoop}: one driver thread runs it, one timer thread feeds it ticks, and the
- * transport's I/O threads and the log's writer thread hand it their events.
+ * The production wiring of a node: {@code driverThreads} {@link NodeLoop}s, each on its own driver thread and each
+ * driving a fixed share of the groups (by group id); one timer thread feeds them all ticks; the transport's I/O threads
+ * and the log's writer thread hand them their events. The loops share the log and the transport, both safe to use from
+ * any thread, and nothing else: a group's requests, messages and log completions always go to the loop that drives it.
  */
 public final class ThreadedRaftNode implements RaftNode {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedRaftNode.class);
 
+    /** One loop and the thread that runs it. */
+    private record Shard(NodeLoop loop, DriverThread driver) {}
+
     private final RaftNodeConfig config;
     private final LogEngine log;
     private final Transport transport;
-    private final DriverThread driver;
     private final ScheduledExecutorService ticker;
-    private final NodeLoop loop;
+    private final List<Shard> shards = new ArrayList<>();
+    private final Set<Long> groups;
 
     private ThreadedRaftNode(
             RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
@@ -42,8 +51,17 @@ public final class ThreadedRaftNode implements RaftNode {
         this.transport = transport;
         String name = "flotilla-node-" + config.nodeId();
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-ticker"));
-        this.loop = new NodeLoop(config, log, transport, stateMachines, this::onDriver, new SecureRandom().nextLong());
-        this.driver = new DriverThread(name + "-driver", loop);
+        SecureRandom random = new SecureRandom();
+        List<Set<Long>> groupsOfShards = new ArrayList<>();
+        for (int i = 0; i < config.driverThreads(); i++) {
+            int shard = i;
+            NodeLoop loop = new NodeLoop(
+                    config, log, transport, stateMachines, task -> onDriver(shard, task), random.nextLong());
+            String suffix = config.driverThreads() == 1 ? "" : "-" + i;
+            shards.add(new Shard(loop, new DriverThread(name + "-driver" + suffix, loop)));
+            groupsOfShards.add(loop.groupIds());
+        }
+        this.groups = new UnionOfDisjointSets(groupsOfShards);
     }
 
     public static RaftNode start(
@@ -51,16 +69,24 @@ public final class ThreadedRaftNode implements RaftNode {
         ThreadedRaftNode node = new ThreadedRaftNode(config, log, transport, stateMachines);
         // The transport starts first: every cycle flushes it. Messages that arrive before the groups are open are
         // dropped, and Raft sends them again.
-        transport.start((from, batch) -> node.onDriver(() -> node.loop.deliver(batch)));
-        CompletableFuture<Void> opened = new CompletableFuture<>();
-        node.onDriver(() -> {
-            node.loop.openExistingGroups();
-            opened.complete(null);
-        });
-        opened.join();
+        transport.start((from, batch) -> node.deliver(batch));
+        List<CompletableFuture<Void>> opened = new ArrayList<>();
+        for (int i = 0; i < node.shards.size(); i++) {
+            int shard = i;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            node.shards.get(i).driver().submit(() -> {
+                node.shards.get(shard).loop().openExistingGroups(group -> node.shardIndex(group) == shard);
+                done.complete(null);
+            });
+            opened.add(done);
+        }
+        opened.forEach(CompletableFuture::join);
         long tickNanos = config.tickInterval().toNanos();
         node.ticker.scheduleAtFixedRate(
-                () -> node.onDriver(node.loop::tick), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+                () -> node.shards.forEach(s -> s.driver().submit(s.loop()::tick)),
+                tickNanos,
+                tickNanos,
+                TimeUnit.NANOSECONDS);
         return node;
     }
 
@@ -70,76 +96,113 @@ public final class ThreadedRaftNode implements RaftNode {
         return thread;
     }
 
-    private void onDriver(Runnable task) {
-        driver.submit(task);
+    /** Hands an inbound batch to the loops that drive its groups; liveness pings go to every loop. */
+    private void deliver(List<GroupMessage> batch) {
+        if (shards.size() == 1) {
+            onDriver(0, () -> shards.get(0).loop().deliver(batch));
+            return;
+        }
+        List<List<GroupMessage>> split = new ArrayList<>();
+        shards.forEach(s -> split.add(new ArrayList<>()));
+        for (GroupMessage message : batch) {
+            if (message.groupId() == PeerLiveness.PING_GROUP) {
+                split.forEach(part -> part.add(message));
+            } else {
+                split.get(shardIndex(message.groupId())).add(message);
+            }
+        }
+        for (int i = 0; i < shards.size(); i++) {
+            List<GroupMessage> part = split.get(i);
+            if (!part.isEmpty()) {
+                NodeLoop loop = shards.get(i).loop();
+                onDriver(i, () -> loop.deliver(part));
+            }
+        }
+    }
+
+    private int shardIndex(long groupId) {
+        // Group ids are often consecutive; mixing them spreads any pattern of ids evenly.
+        return (int) Math.floorMod(groupId * 0x9E3779B97F4A7C15L >>> 17, (long) shards.size());
+    }
+
+    private void onDriver(int shard, Runnable task) {
+        shards.get(shard).driver().submit(task);
+    }
+
+    /** Runs {@code task} with the loop that drives {@code groupId}, on its driver thread. */
+    private void onDriverOf(long groupId, Consumer<NodeLoop> task) {
+        Shard shard = shards.get(shardIndex(groupId));
+        shard.driver().submit(() -> task.accept(shard.loop()));
     }
 
     @Override
     public CompletableFuture<Void> createGroup(long groupId, Membership initialMembers) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        onDriver(() -> loop.createGroup(groupId, initialMembers, done));
+        onDriverOf(groupId, loop -> loop.createGroup(groupId, initialMembers, done));
         return done;
     }
 
     @Override
     public CompletableFuture<Void> joinGroup(long groupId) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        onDriver(() -> loop.joinGroup(groupId, done));
+        onDriverOf(groupId, loop -> loop.joinGroup(groupId, done));
         return done;
     }
 
     @Override
     public CompletableFuture<Membership> changeMembership(long groupId, ConfChange change) {
         CompletableFuture<Membership> done = new CompletableFuture<>();
-        onDriver(() -> loop.changeMembership(groupId, change, done));
+        onDriverOf(groupId, loop -> loop.changeMembership(groupId, change, done));
         return done;
     }
 
     @Override
     public CompletableFuture<byte[]> propose(long groupId, byte[] command) {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
-        onDriver(() -> loop.propose(groupId, command, done));
+        onDriverOf(groupId, loop -> loop.propose(groupId, command, done));
         return done;
     }
 
     @Override
     public CompletableFuture<Void> awaitLinearizable(long groupId) {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
-        onDriver(() -> loop.read(groupId, NodeLoop.NO_QUERY, ReadConsistency.LINEARIZABLE, done));
+        onDriverOf(groupId, loop -> loop.read(groupId, NodeLoop.NO_QUERY, ReadConsistency.LINEARIZABLE, done));
         return done.thenApply(ignored -> null);
     }
 
     @Override
     public CompletableFuture<byte[]> read(long groupId, byte[] query, ReadConsistency consistency) {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
-        onDriver(() -> loop.read(groupId, query, consistency, done));
+        onDriverOf(groupId, loop -> loop.read(groupId, query, consistency, done));
         return done;
     }
 
     @Override
     public CompletableFuture<Void> transferLeadership(long groupId, long target) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        onDriver(() -> loop.transferLeadership(groupId, target, done));
+        onDriverOf(groupId, loop -> loop.transferLeadership(groupId, target, done));
         return done;
     }
 
     @Override
     public CompletableFuture<Optional<Status>> status(long groupId) {
         CompletableFuture<Optional<Status>> done = new CompletableFuture<>();
-        onDriver(() -> done.complete(loop.status(groupId)));
+        onDriverOf(groupId, loop -> done.complete(loop.status(groupId)));
         return done;
     }
 
     @Override
     public Set<Long> groups() {
-        return loop.groupIds();
+        return groups;
     }
 
     @Override
     public void close() {
         ticker.shutdownNow();
-        onDriver(loop::stop);
-        driver.stopAndJoin();
+        for (Shard shard : shards) {
+            shard.driver().submit(shard.loop()::stop);
+            shard.driver().stopAndJoin();
+        }
         transport.close();
         try {
             log.close();
