@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * clients.
  *
  * <p><b>Start.</b> {@link #start} opens the store and the log (a restart finds its data there), joins the initial
- * cluster's first range (the same call on every start: a range already in the log reopens as it was) and serves
- * clients before returning. Requests that arrive before the range has a leader fail with UNAVAILABLE.
+ * cluster's ranges (the same call on every start: a range already in the log reopens as it was) and serves clients
+ * before returning. Requests that arrive before the range has a leader fail with UNAVAILABLE.
  *
  * <p><b>Stop.</b> {@link #close} stops accepting clients, lets calls in flight finish for a moment, closes the Raft
  * node (its log is durable for everything acknowledged) and flushes and closes the store.
@@ -57,10 +57,11 @@ public final class KvServer implements AutoCloseable {
         try {
             Set<Long> voters =
                     config.initialCluster().stream().map(MemberConfig::id).collect(Collectors.toSet());
-            for (long range : RangeMap.singleRange().rangeIds()) {
+            RangeMap ranges = config.ranges().map();
+            for (long range : ranges.rangeIds()) {
                 node.createGroup(range, Membership.ofVoters(voters)).join();
             }
-            ClientApi api = ClientApi.start(config, node, store, RangeMap.singleRange());
+            ClientApi api = ClientApi.start(config, node, store, ranges);
             LOG.info(
                     "node {} serves clients on {} and peers on {}, data in {}",
                     config.nodeId(),

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param peerListenAddress where this node listens for other nodes
  * @param clientListenAddress where this node listens for clients
  * @param initialCluster the members the cluster starts with (the same list on every node)
+ * @param ranges how the key space is cut into ranges (the same on every node, from the first start on)
  */
 public record ServerConfig(
         long nodeId,
@@ -26,7 +27,8 @@ public record ServerConfig(
         RaftTimingConfig raft,
         LogConfig log,
         RocksDbConfig rocksdb,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        RangesConfig ranges) {
     public ServerConfig {
         if (nodeId < 1) {
             throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
@@ -48,6 +50,7 @@ public record ServerConfig(
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(rocksdb, "rocksdb");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(ranges, "ranges");
     }
 
     public Optional<MemberConfig> member(long id) {

@@ -25,10 +25,16 @@ final class LocalCluster implements AutoCloseable {
     private final Map<Long, KvServer> servers = new TreeMap<>();
     private final Map<Long, ManagedChannel> channels = new TreeMap<>();
     private final RaftTimingConfig timing;
+    private final RangesConfig ranges;
 
     LocalCluster(Path root, int size, RaftTimingConfig timing) throws IOException {
+        this(root, size, timing, RangesConfig.defaults());
+    }
+
+    LocalCluster(Path root, int size, RaftTimingConfig timing, RangesConfig ranges) throws IOException {
         this.root = root;
         this.timing = timing;
+        this.ranges = ranges;
         List<Integer> ports = FreePorts.take(2 * size);
         for (int i = 0; i < size; i++) {
             members.add(new MemberConfig(i + 1, loopback(ports.get(2 * i)), loopback(ports.get(2 * i + 1))));
@@ -55,7 +61,8 @@ final class LocalCluster implements AutoCloseable {
                 timing,
                 LogConfig.defaults(),
                 new RocksDbConfig(4 << 20, 8 << 20),
-                new LimitsConfig(64 * 1024, 16));
+                new LimitsConfig(64 * 1024, 16),
+                ranges);
     }
 
     void start(long id) throws IOException {
@@ -84,12 +91,17 @@ final class LocalCluster implements AutoCloseable {
 
     /** The node that leads the first range, once one does and every running node knows it. */
     long awaitLeader() throws InterruptedException {
+        return awaitLeader(RangeMap.FIRST_RANGE);
+    }
+
+    /** The node that leads {@code range}, once one does and every running node knows it. */
+    long awaitLeader(long range) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             Set<Long> known = new HashSet<>();
             long leader = 0;
             for (Map.Entry<Long, KvServer> e : servers.entrySet()) {
-                var status = e.getValue().node().status(RangeMap.FIRST_RANGE).join();
+                var status = e.getValue().node().status(range).join();
                 known.add(status.map(Status::leader).orElse(0L));
                 if (status.isPresent() && status.get().role() == Role.LEADER) {
                     leader = e.getKey();

@@ -29,8 +29,15 @@ final class DevCluster implements AutoCloseable {
     private final List<Integer> clientPorts;
     private final List<Integer> peerPorts;
     private final List<Process> processes = new ArrayList<>();
+    private final List<String> splitKeys;
 
     DevCluster(Path root, List<Integer> clientPorts, List<Integer> peerPorts) {
+        this(root, clientPorts, peerPorts, List.of());
+    }
+
+    /** A cluster whose key space is cut at {@code splitKeys} (on the first run; later runs keep the first layout). */
+    DevCluster(Path root, List<Integer> clientPorts, List<Integer> peerPorts, List<String> splitKeys) {
+        this.splitKeys = List.copyOf(splitKeys);
         if (clientPorts.size() != peerPorts.size()) {
             throw new IllegalArgumentException("one client and one peer port per node");
         }
@@ -116,6 +123,12 @@ final class DevCluster implements AutoCloseable {
             yaml.append(String.format(
                     "  - id: %d%n    peer-address: 127.0.0.1:%d%n    client-address: 127.0.0.1:%d%n",
                     member, peerPorts.get(member - 1), clientPorts.get(member - 1)));
+        }
+        if (!splitKeys.isEmpty()) {
+            yaml.append("ranges:\n  split-keys:\n");
+            // Single-quoted YAML: a quote inside is doubled.
+            splitKeys.forEach(
+                    key -> yaml.append("    - '").append(key.replace("'", "''")).append("'\n"));
         }
         Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
         return config;

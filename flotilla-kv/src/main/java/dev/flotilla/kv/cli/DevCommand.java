@@ -29,9 +29,21 @@ public final class DevCommand implements Callable<Integer> {
             description = "JVM option for each server process (repeatable), e.g. --server-jvm-option=-Xmx512m")
     List<String> serverJvmOptions = List.of("-Xmx512m");
 
+    @Option(
+            names = "--ranges",
+            defaultValue = "1",
+            description = "ranges (Raft groups) the key space is cut into on the first run, at evenly spaced printable"
+                    + " characters (default: ${DEFAULT-VALUE}); later runs keep the first run's layout")
+    int ranges;
+
     @Override
     public Integer call() throws Exception {
-        DevCluster cluster = new DevCluster(dataDir, DevCluster.CLIENT_PORTS, DevCluster.PEER_PORTS);
+        if (ranges < 1 || ranges > 94) {
+            System.err.println("flotilla dev: --ranges must be between 1 and 94, was " + ranges);
+            return 2;
+        }
+        DevCluster cluster =
+                new DevCluster(dataDir, DevCluster.CLIENT_PORTS, DevCluster.PEER_PORTS, evenSplitKeys(ranges));
         AtomicBoolean stopping = new AtomicBoolean();
         Thread shutdown = new Thread(
                 () -> {
@@ -57,6 +69,15 @@ public final class DevCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** One-character split keys spread evenly over the printable ASCII characters '!' to '~'. */
+    static List<String> evenSplitKeys(int ranges) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 1; i < ranges; i++) {
+            keys.add(String.valueOf((char) ('!' + i * ('~' - '!' + 1) / ranges)));
+        }
+        return keys;
     }
 
     private static void printWelcome(DevCluster cluster) {

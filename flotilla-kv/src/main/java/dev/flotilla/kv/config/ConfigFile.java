@@ -8,6 +8,7 @@ import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.LogConfig;
 import dev.flotilla.kv.MemberConfig;
 import dev.flotilla.kv.RaftTimingConfig;
+import dev.flotilla.kv.RangesConfig;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.ServerConfig;
 import java.net.InetSocketAddress;
@@ -76,8 +77,9 @@ public final class ConfigFile {
         LogConfig log = file.section("log").map(ConfigFile::log).orElse(LogConfig.defaults());
         RocksDbConfig rocksdb = file.section("rocksdb").map(ConfigFile::rocksdb).orElse(RocksDbConfig.defaults());
         LimitsConfig limits = file.section("limits").map(ConfigFile::limits).orElse(LimitsConfig.defaults());
-        return file.build(
-                () -> new ServerConfig(nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits));
+        RangesConfig ranges = file.section("ranges").map(ConfigFile::ranges).orElse(RangesConfig.defaults());
+        return file.build(() -> new ServerConfig(
+                nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges));
     }
 
     private static MemberConfig member(Section s) {
@@ -106,6 +108,11 @@ public final class ConfigFile {
         long writeBuffer = s.longOr("write-buffer-size-bytes", d.writeBufferSizeBytes());
         long cache = s.longOr("block-cache-size-bytes", d.blockCacheSizeBytes());
         return s.build(() -> new RocksDbConfig(writeBuffer, cache));
+    }
+
+    private static RangesConfig ranges(Section s) {
+        List<String> splitKeys = s.stringList("split-keys");
+        return s.build(() -> new RangesConfig(splitKeys));
     }
 
     private static LimitsConfig limits(Section s) {

@@ -104,6 +104,25 @@ final class Section {
         });
     }
 
+    /** An optional list of strings; empty when the field is absent. */
+    List<String> stringList(String name) {
+        Optional<JsonNode> value = field(name);
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        if (!value.get().isArray()) {
+            throw error(name, "must be a list of strings");
+        }
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < value.get().size(); i++) {
+            if (!value.get().get(i).isTextual()) {
+                throw error(name + "[" + i + "]", "must be a string");
+            }
+            items.add(value.get().get(i).asText());
+        }
+        return items;
+    }
+
     List<Section> list(String name) {
         JsonNode value = field(name).orElseThrow(() -> error(name, "is required"));
         if (!value.isArray()) {

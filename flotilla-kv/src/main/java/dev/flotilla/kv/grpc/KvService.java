@@ -1,6 +1,5 @@
 package dev.flotilla.kv.grpc;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.KvStore;
@@ -8,6 +7,7 @@ import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.RejectedRequestException;
 import dev.flotilla.kv.command.Command;
 import dev.flotilla.kv.command.CommandResult;
+import dev.flotilla.kv.command.Rejection;
 import dev.flotilla.kv.etcd.etcdserverpb.CompactionRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.CompactionResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.DeleteRangeRequest;
@@ -21,7 +21,10 @@ import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
 import dev.flotilla.runtime.RaftNode;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -63,13 +66,28 @@ final class KvService extends KVGrpc.KVImplBase {
                 () -> {
                     checks.size(request);
                     checks.range(request);
-                    long range = ranges.owner(KeySpan.of(request.getKey(), request.getRangeEnd()));
-                    return read(range, request.getSerializable(), () -> CommandResult.newBuilder()
-                                    .setRange(store.range(range, request))
-                                    .build())
-                            .thenApply(CommandResult::getRange);
+                    KeySpan span = KeySpan.of(request.getKey(), request.getRangeEnd());
+                    List<RangeMap.Range> owners = ranges.overlapping(span);
+                    if (owners.size() == 1) {
+                        return readRange(owners.get(0).id(), request);
+                    }
+                    List<CompletableFuture<RangeResponse>> parts = new ArrayList<>();
+                    for (RangeMap.Range range : owners) {
+                        parts.add(readRange(range.id(), CrossRangeRead.clip(request, span, range)));
+                    }
+                    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                            .thenApply(ignored -> CrossRangeRead.merge(
+                                    request,
+                                    parts.stream().map(CompletableFuture::join).toList()));
                 },
                 observer);
+    }
+
+    private CompletableFuture<RangeResponse> readRange(long range, RangeRequest request) {
+        return read(range, request.getSerializable(), () -> CommandResult.newBuilder()
+                        .setRange(store.range(range, request))
+                        .build())
+                .thenApply(CommandResult::getRange);
     }
 
     @Override
@@ -78,7 +96,7 @@ final class KvService extends KVGrpc.KVImplBase {
                 () -> {
                     checks.size(request);
                     checks.put(request);
-                    long range = ranges.owner(KeySpan.of(request.getKey(), ByteString.EMPTY));
+                    long range = ranges.ownerOfKey(request.getKey());
                     return write(range, Command.newBuilder().setPut(request).build())
                             .thenApply(CommandResult::getPut);
                 },
@@ -91,7 +109,8 @@ final class KvService extends KVGrpc.KVImplBase {
                 () -> {
                     checks.size(request);
                     checks.deleteRange(request);
-                    long range = ranges.owner(KeySpan.of(request.getKey(), request.getRangeEnd()));
+                    long range =
+                            ranges.owner(List.of(KeySpan.of(request.getKey(), request.getRangeEnd())), "a DeleteRange");
                     return write(
                                     range,
                                     Command.newBuilder().setDeleteRange(request).build())
@@ -106,8 +125,7 @@ final class KvService extends KVGrpc.KVImplBase {
                 () -> {
                     checks.size(request);
                     checks.txn(request);
-                    // One range owns every key today; a Txn spanning ranges will be refused here.
-                    long range = RangeMap.FIRST_RANGE;
+                    long range = ranges.owner(RequestChecks.keySpans(request), "a Txn");
                     if (RequestChecks.isReadOnly(request)) {
                         return read(range, RequestChecks.allSerializable(request), () -> CommandResult.newBuilder()
                                         .setTxn(store.readOnlyTxn(range, request))
@@ -125,13 +143,40 @@ final class KvService extends KVGrpc.KVImplBase {
         replies.send(
                 () -> {
                     checks.size(request);
-                    // Revisions are per range: with one range, a compaction is one command.
-                    return write(
-                                    RangeMap.FIRST_RANGE,
-                                    Command.newBuilder().setCompaction(request).build())
-                            .thenApply(CommandResult::getCompaction);
+                    return compactEveryRange(request);
                 },
                 observer);
+    }
+
+    /**
+     * Revisions are per range: the compaction goes to every range, and succeeds if any range could compact at that
+     * revision while the others only had not reached it or had compacted beyond it. Any other failure (no leader, a
+     * timeout) fails the request; if no range could compact, the first range's error says why, as etcd would say it.
+     */
+    private CompletableFuture<CompactionResponse> compactEveryRange(CompactionRequest request) {
+        List<CompletableFuture<CommandResult>> parts = new ArrayList<>();
+        for (long range : ranges.rangeIds()) {
+            parts.add(write(range, Command.newBuilder().setCompaction(request).build()));
+        }
+        return CompletableFuture.allOf(parts.stream()
+                        .map(part -> part.handle((ok, error) -> null))
+                        .toArray(CompletableFuture[]::new))
+                .thenCompose(ignored -> parts.stream()
+                        .filter(part -> part.isCompletedExceptionally() && !revisionOutOfReach(part))
+                        .findFirst()
+                        .or(() -> parts.stream()
+                                .filter(part -> !part.isCompletedExceptionally())
+                                .findFirst())
+                        .orElse(parts.get(0)))
+                .thenApply(CommandResult::getCompaction);
+    }
+
+    private static boolean revisionOutOfReach(CompletableFuture<CommandResult> failed) {
+        Throwable error = failed.handle((ok, e) -> e).join();
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+        return cause instanceof RejectedRequestException rejected
+                && (rejected.rejection().getKind() == Rejection.Kind.COMPACTED
+                        || rejected.rejection().getKind() == Rejection.Kind.FUTURE_REVISION);
     }
 
     private CompletableFuture<CommandResult> read(long range, boolean serializable, Supplier<CommandResult> read) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.ServerConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,28 @@ class ConfigFileTest {
         assertEquals(8 << 20, config.log().segmentSizeBytes());
         assertEquals(16 << 20, config.rocksdb().writeBufferSizeBytes());
         assertEquals(new LimitsConfig(4096, 8), config.limits());
+    }
+
+    @Test
+    void rangesAreCutAtTheSplitKeys() {
+        ServerConfig config = ConfigFile.parse(MINIMAL + """
+                ranges:
+                  split-keys: ["g", "p"]
+                """, Map.of());
+        assertEquals(List.of(1L, 2L, 3L), config.ranges().map().rangeIds());
+        assertEquals(
+                List.of(1L), ConfigFile.parse(MINIMAL, Map.of()).ranges().map().rangeIds());
+        assertError(
+                "config field 'ranges.split-keys': must be non-empty and strictly ascending, got [p, g]",
+                MINIMAL + """
+                ranges:
+                  split-keys: ["p", "g"]
+                """,
+                Map.of());
+        assertError("config field 'ranges.split-keys[0]': must be a string", MINIMAL + """
+                ranges:
+                  split-keys: [[1]]
+                """, Map.of());
     }
 
     @Test
