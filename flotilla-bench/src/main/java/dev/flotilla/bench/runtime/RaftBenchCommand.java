@@ -1,52 +1,52 @@
 package dev.flotilla.bench.runtime;
 
 import dev.flotilla.bench.DataDirectories;
-import dev.flotilla.bench.LatencyHistogram;
-import dev.flotilla.log.LogEngine;
-import dev.flotilla.log.LogEngineConfig;
-import dev.flotilla.raft.Membership;
-import dev.flotilla.raft.Role;
-import dev.flotilla.runtime.RaftNode;
-import dev.flotilla.runtime.RaftNodeConfig;
-import dev.flotilla.transport.TransportConfig;
-import dev.flotilla.transport.netty.NettyTransport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code flotilla bench raft}: three real nodes in one process (each its own log engine and Netty transport on
- * loopback), N groups, C closed-loop clients each with one proposal outstanding, sent to the group's leader. Reports
- * committed proposals per second and latency; the last line is JSON.
+ * {@code flotilla bench raft}: three Raft servers in one process, N groups, C closed-loop clients each with one
+ * proposal outstanding, sent to the group's leader. Reports committed proposals per second and latency; the last line
+ * is JSON. The servers are Flotilla's runtime ({@link FlotillaCluster}) or, as the peer to compare with, Apache Ratis
+ * ({@link RatisCluster}); {@code --compare-ratis} runs both, alternately, and reports the ratio.
  */
 @Command(
         name = "raft",
         mixinStandardHelpOptions = true,
-        description =
-                "Throughput and latency of committed proposals through the multi-raft runtime (3 nodes, one process).")
+        description = "Throughput and latency of committed proposals through the multi-raft runtime (3 nodes, one"
+                + " process), or through Apache Ratis for comparison.")
 public final class RaftBenchCommand implements Callable<Integer> {
-    private static final int NODES = 3;
-    private static final long CLUSTER_ID = 1;
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    static {
+        // Ratis completes its futures with CompletableFuture's *Async methods and no executor. Where the common pool
+        // has fewer than 2 threads (on 2 cores it has 1), those start a new thread per task, which cripples Ratis
+        // with many groups. Give the pool 2 threads, as it has on 3 cores; this must happen before CompletableFuture
+        // is initialized, so here, when picocli loads the command. Flotilla always passes its own executors.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
+    }
+    /** The Raft implementations the benchmark can run; lower case because they are typed on the command line. */
+    enum Implementation {
+        flotilla,
+        ratis
+    }
 
     @Spec
     CommandSpec spec;
@@ -63,257 +63,170 @@ public final class RaftBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--dir", description = "Where the nodes' logs go (default: a temporary directory, removed after).")
+    @Option(
+            names = "--dir",
+            description = "Where each run's data goes, in a fresh subdirectory that is removed after the run"
+                    + " (default: the temporary directory).")
     Optional<Path> dir;
 
     @Option(
+            names = "--system",
+            defaultValue = "flotilla",
+            description = "Which Raft servers to measure: ${COMPLETION-CANDIDATES} (Apache Ratis 3.3.0, fsync on)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Implementation system;
+
+    @Option(
+            names = "--compare-ratis",
+            description = "Measure Flotilla and Ratis alternately, --rounds times each, and report the medians and"
+                    + " Flotilla's throughput as a multiple of Ratis's (ratio_to_ratis).")
+    boolean compareRatis;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Runs of each system with --compare-ratis (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
             names = "--idle",
-            description = "Measure the cost of idle groups instead: no clients; CPU, heap per group and messages"
-                    + " between nodes while the groups sit idle.")
+            description = "Measure the cost of idle Flotilla groups instead: no clients; CPU, heap per group and"
+                    + " messages between nodes while the groups sit idle.")
     boolean idle;
 
     @Override
     public Integer call() throws Exception {
-        if (groups < 1 || clients < 1 || entryBytes < 0 || seconds < 1) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--groups, --clients and --seconds must be positive, --entry-bytes >= 0");
+        if (groups < 1 || clients < 1 || entryBytes < 0 || seconds < 1 || rounds < 1) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--groups, --clients, --seconds and --rounds must be positive, --entry-bytes >= 0");
+        }
+        if (idle && (compareRatis || system != Implementation.flotilla)) {
+            throw new ParameterException(spec.commandLine(), "--idle measures Flotilla only");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path root =
-                dir.isPresent() ? Files.createDirectories(dir.get()) : Files.createTempDirectory("flotilla-bench-raft");
-        Map<Long, InetSocketAddress> addresses = new HashMap<>();
-        for (long id = 1; id <= NODES; id++) {
-            addresses.put(id, new InetSocketAddress("127.0.0.1", freePort()));
-        }
-        List<RaftNode> nodes = new ArrayList<>();
-        List<NettyTransport> transports = new ArrayList<>();
-        long heapBefore = usedHeapAfterGc();
+        Path root = Files.createTempDirectory(dir.orElse(Path.of(System.getProperty("java.io.tmpdir"))), "bench-raft");
         try {
-            for (long id = 1; id <= NODES; id++) {
-                NettyTransport transport = new NettyTransport(
-                        TransportConfig.defaults(id, CLUSTER_ID, addresses.get(id)),
-                        node -> Optional.ofNullable(addresses.get(node)));
-                transports.add(transport);
-                nodes.add(RaftNode.start(
-                        RaftNodeConfig.defaults(id),
-                        LogEngine.open(LogEngineConfig.defaults(root.resolve("node-" + id))),
-                        transport,
-                        group -> new NoopStateMachine()));
-            }
-            Membership members = Membership.ofVoters(Set.of(1L, 2L, 3L));
-            List<java.util.concurrent.CompletableFuture<Void>> created = new ArrayList<>();
-            for (RaftNode node : nodes) {
-                for (long g = 1; g <= groups; g++) {
-                    created.add(node.createGroup(g, members));
-                }
-            }
-            created.forEach(java.util.concurrent.CompletableFuture::join);
-            err.printf("started %d nodes with %d groups; waiting for leaders%n", NODES, groups);
-            RaftNode[] leaders;
-            try {
-                leaders = awaitLeaders(nodes);
-            } finally {
-                transports.forEach(t -> err.println("transport stats: " + t.peerStats()));
-            }
             if (idle) {
-                measureIdle(out, err, transports, heapBefore);
+                new IdleCost(groups, seconds).measure(root, out, err);
+            } else if (compareRatis) {
+                compare(root, out, err);
             } else {
-                report(out, measure(leaders, err));
+                Throughput result = measure(system, root, err);
+                out.printf(
+                        "%s: %,.0f committed proposals/s, p50 %d us, p99 %d us, p999 %d us, %.2f CPU cores%n",
+                        system,
+                        result.committedPerSec(),
+                        result.p50Us(),
+                        result.p99Us(),
+                        result.p999Us(),
+                        result.cpuCores());
+                out.println(json(system, result));
             }
+            out.flush();
             return 0;
         } finally {
-            nodes.forEach(RaftNode::close);
-            if (dir.isEmpty()) {
-                DataDirectories.deleteRecursively(root);
-            }
+            DataDirectories.deleteRecursively(root);
         }
     }
 
-    private RaftNode[] awaitLeaders(List<RaftNode> nodes) throws InterruptedException {
-        RaftNode[] leaders = new RaftNode[groups + 1];
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        for (long g = 1; g <= groups; g++) {
-            while (leaders[(int) g] == null) {
-                for (RaftNode node : nodes) {
-                    if (node.status(g).join().map(s -> s.role() == Role.LEADER).orElse(false)) {
-                        leaders[(int) g] = node;
-                    }
-                }
-                if (leaders[(int) g] == null) {
-                    if (System.nanoTime() > deadline) {
-                        StringBuilder seen = new StringBuilder();
-                        for (RaftNode node : nodes) {
-                            seen.append("\n  ").append(node.status(g).join());
-                        }
-                        throw new IllegalStateException("group " + g + " elected no leader within 60 s:" + seen);
-                    }
-                    Thread.sleep(5);
-                }
-            }
+    /** One run on fresh servers whose data goes in a new directory under {@code root}, deleted afterwards. */
+    private Throughput measure(Implementation implementation, Path root, PrintWriter err)
+            throws IOException, InterruptedException {
+        Path data = Files.createTempDirectory(root, implementation.name());
+        ClosedLoopClients load = new ClosedLoopClients(groups, clients, entryBytes);
+        try (ClusterUnderTest cluster =
+                switch (implementation) {
+                    case flotilla -> FlotillaCluster.start(data, groups, err);
+                    case ratis -> RatisCluster.start(data, groups, err);
+                }) {
+            return load.run(cluster, seconds, err);
+        } finally {
+            DataDirectories.deleteRecursively(data);
         }
-        return leaders;
     }
 
-    /** No clients: what idle groups cost once they have settled. */
-    private void measureIdle(PrintWriter out, PrintWriter err, List<NettyTransport> transports, long heapBefore)
-            throws InterruptedException {
-        err.println("all groups have leaders; letting them settle for 5 s");
-        Thread.sleep(5000);
-        long heapPerGroup = (usedHeapAfterGc() - heapBefore) / ((long) groups * NODES);
-        long messagesBefore = messagesSent(transports);
-        double cpuBefore = processCpuSeconds();
-        long start = System.nanoTime();
-        for (int s = 1; s <= seconds; s++) {
-            Thread.sleep(1000);
-            err.printf("  %d/%d s idle%n", s, seconds);
+    /**
+     * Both systems, {@code rounds} times each, alternating and swapping which goes first every round, so that the
+     * load other processes put on a shared machine falls on both alike. Medians, because single runs are noisy.
+     */
+    private void compare(Path root, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        List<Throughput> flotilla = new ArrayList<>();
+        List<Throughput> ratis = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            List<Implementation> order = round % 2 == 1
+                    ? List.of(Implementation.flotilla, Implementation.ratis)
+                    : List.of(Implementation.ratis, Implementation.flotilla);
+            for (Implementation implementation : order) {
+                err.printf("round %d/%d: %s%n", round, rounds, implementation);
+                Throughput result = measure(implementation, root, err);
+                (implementation == Implementation.flotilla ? flotilla : ratis).add(result);
+                out.println(json(implementation, result));
+                out.flush();
+            }
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpuPercentPerNode = 100 * (processCpuSeconds() - cpuBefore) / elapsed / NODES;
-        int pairs = NODES * (NODES - 1);
-        double messagesPerPair = (messagesSent(transports) - messagesBefore) / elapsed / pairs;
+        double ratio = median(flotilla, Throughput::committedPerSec) / median(ratis, Throughput::committedPerSec);
+        String roundRatios = IntStream.range(0, rounds)
+                .mapToObj(i -> String.format(
+                        Locale.ROOT,
+                        "%.2f",
+                        flotilla.get(i).committedPerSec() / ratis.get(i).committedPerSec()))
+                .collect(Collectors.joining(", ", "[", "]"));
         out.printf(
-                "%d idle groups on %d nodes: %.2f%% of a core per node, %,d heap bytes per group replica,"
-                        + " %.1f messages/s per node pair%n",
-                groups, NODES, cpuPercentPerNode, heapPerGroup, messagesPerPair);
+                "medians of %d rounds: Flotilla %,.0f committed/s (p99 %,.0f us), Ratis %,.0f committed/s"
+                        + " (p99 %,.0f us): %.2fx Ratis%n",
+                rounds,
+                median(flotilla, Throughput::committedPerSec),
+                median(flotilla, t -> t.p99Us()),
+                median(ratis, Throughput::committedPerSec),
+                median(ratis, t -> t.p99Us()),
+                ratio);
         out.println(String.format(
                 Locale.ROOT,
-                "{\"benchmark\": \"raft-idle\", \"nodes\": %d, \"groups\": %d, \"seconds\": %.1f,"
-                        + " \"cpu_percent_per_node\": %.2f, \"heap_bytes_per_group\": %d,"
-                        + " \"messages_per_sec_per_pair\": %.1f}",
-                NODES,
+                "{\"benchmark\": \"raft-vs-ratis\", \"nodes\": %d, \"groups\": %d, \"clients\": %d,"
+                        + " \"entry_bytes\": %d, \"seconds\": %d, \"rounds\": %d,"
+                        + " \"flotilla_committed_per_sec\": %.0f, \"flotilla_p50_us\": %.0f, \"flotilla_p99_us\": %.0f,"
+                        + " \"ratis_committed_per_sec\": %.0f, \"ratis_p50_us\": %.0f, \"ratis_p99_us\": %.0f,"
+                        + " \"ratio_to_ratis\": %.2f, \"round_ratios\": %s}",
+                ClusterUnderTest.NODES,
                 groups,
-                elapsed,
-                cpuPercentPerNode,
-                heapPerGroup,
-                messagesPerPair));
-        out.flush();
+                clients,
+                entryBytes,
+                seconds,
+                rounds,
+                median(flotilla, Throughput::committedPerSec),
+                median(flotilla, t -> t.p50Us()),
+                median(flotilla, t -> t.p99Us()),
+                median(ratis, Throughput::committedPerSec),
+                median(ratis, t -> t.p50Us()),
+                median(ratis, t -> t.p99Us()),
+                ratio,
+                roundRatios));
     }
 
-    private static long messagesSent(List<NettyTransport> transports) {
-        return transports.stream()
-                .flatMap(t -> t.peerStats().values().stream())
-                .mapToLong(dev.flotilla.transport.PeerStats::messagesSent)
-                .sum();
+    private static double median(List<Throughput> runs, ToDoubleFunction<Throughput> metric) {
+        double[] values = runs.stream().mapToDouble(metric).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
-    private static long usedHeapAfterGc() {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return runtime.totalMemory() - runtime.freeMemory();
-    }
-
-    private record Result(long committed, double seconds, LatencyHistogram latencies, double cpuSeconds) {}
-
-    /** Runs the clients: each proposes, and proposes again when the previous proposal commits. */
-    private Result measure(RaftNode[] leaders, PrintWriter err) throws InterruptedException {
-        byte[] command = new byte[entryBytes];
-        Arrays.fill(command, (byte) 'x');
-        AtomicBoolean measuring = new AtomicBoolean(false);
-        AtomicBoolean running = new AtomicBoolean(true);
-        LatencyHistogram latencies = new LatencyHistogram();
-        CountDownLatch stopped = new CountDownLatch(clients);
-        for (int c = 0; c < clients; c++) {
-            long group = 1 + c % groups;
-            new Client(leaders[(int) group], group, command, running, measuring, latencies, stopped).next();
-        }
-        Thread.sleep(2000);
-        err.println("warmed up for 2 s; measuring for " + seconds + " s");
-        double cpuBefore = processCpuSeconds();
-        long start = System.nanoTime();
-        measuring.set(true);
-        for (int s = 1; s <= seconds; s++) {
-            Thread.sleep(1000);
-            err.printf("  %d/%d s: %,d committed%n", s, seconds, latencies.count());
-        }
-        measuring.set(false);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpu = processCpuSeconds() - cpuBefore;
-        running.set(false);
-        stopped.await(30, TimeUnit.SECONDS);
-        return new Result(latencies.count(), elapsed, latencies, cpu);
-    }
-
-    private static final class Client {
-        private final RaftNode leader;
-        private final long group;
-        private final byte[] command;
-        private final AtomicBoolean running;
-        private final AtomicBoolean measuring;
-        private final LatencyHistogram latencies;
-        private final CountDownLatch stopped;
-
-        Client(
-                RaftNode leader,
-                long group,
-                byte[] command,
-                AtomicBoolean running,
-                AtomicBoolean measuring,
-                LatencyHistogram latencies,
-                CountDownLatch stopped) {
-            this.leader = leader;
-            this.group = group;
-            this.command = command;
-            this.running = running;
-            this.measuring = measuring;
-            this.latencies = latencies;
-            this.stopped = stopped;
-        }
-
-        void next() {
-            if (!running.get()) {
-                stopped.countDown();
-                return;
-            }
-            long start = System.nanoTime();
-            leader.propose(group, command).whenComplete((result, error) -> {
-                if (error == null && measuring.get()) {
-                    latencies.record((System.nanoTime() - start) / 1000);
-                }
-                next();
-            });
-        }
-    }
-
-    private void report(PrintWriter out, Result result) {
-        double perSecond = result.committed() / result.seconds();
-        long p50 = result.latencies().quantile(0.50);
-        long p99 = result.latencies().quantile(0.99);
-        long p999 = result.latencies().quantile(0.999);
-        out.printf(
-                "%,.0f committed proposals/s, p50 %d us, p99 %d us, p999 %d us, %.2f CPU cores%n",
-                perSecond, p50, p99, p999, result.cpuSeconds() / result.seconds());
-        out.println(String.format(
+    private String json(Implementation implementation, Throughput result) {
+        return String.format(
                 Locale.ROOT,
-                "{\"benchmark\": \"raft\", \"nodes\": %d, \"groups\": %d, \"clients\": %d, \"entry_bytes\": %d,"
-                        + " \"seconds\": %.1f, \"committed_per_sec\": %.0f, \"p50_us\": %d, \"p99_us\": %d,"
-                        + " \"p999_us\": %d, \"cpu_cores\": %.2f}",
-                NODES,
+                "{\"benchmark\": \"raft\", \"system\": \"%s\", \"nodes\": %d, \"groups\": %d, \"clients\": %d,"
+                        + " \"entry_bytes\": %d, \"seconds\": %.1f, \"committed_per_sec\": %.0f, \"p50_us\": %d,"
+                        + " \"p99_us\": %d, \"p999_us\": %d, \"cpu_cores\": %.2f}",
+                implementation,
+                ClusterUnderTest.NODES,
                 groups,
                 clients,
                 entryBytes,
                 result.seconds(),
-                perSecond,
-                p50,
-                p99,
-                p999,
-                result.cpuSeconds() / result.seconds()));
-        out.flush();
-    }
-
-    private static double processCpuSeconds() {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime() / 1e9;
-        }
-        return Double.NaN;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+                result.committedPerSec(),
+                result.p50Us(),
+                result.p99Us(),
+                result.p999Us(),
+                result.cpuCores());
     }
 }

@@ -41,6 +41,42 @@ class RaftBenchCommandTest {
     }
 
     @Test
+    void ratisRunReportsTheSameFields() {
+        String json = lastLine(
+                "--system", "ratis", "--groups", "2", "--clients", "4", "--seconds", "2", "--dir", dir.toString());
+        assertTrue(json.startsWith("{\"benchmark\": \"raft\", \"system\": \"ratis\""), json);
+        assertTrue(field(json, "committed_per_sec") > 0, json);
+        assertTrue(field(json, "p99_us") >= field(json, "p50_us"), json);
+    }
+
+    @Test
+    void comparisonEndsWithTheRatioToRatis() {
+        String json = lastLine(
+                "--compare-ratis",
+                "--rounds",
+                "1",
+                "--groups",
+                "1",
+                "--clients",
+                "4",
+                "--seconds",
+                "1",
+                "--dir",
+                dir.toString());
+        assertTrue(json.startsWith("{\"benchmark\": \"raft-vs-ratis\""), json);
+        double ratio = field(json, "flotilla_committed_per_sec") / field(json, "ratis_committed_per_sec");
+        assertEquals(ratio, field(json, "ratio_to_ratis"), 0.01 + ratio * 0.01, json);
+    }
+
+    @Test
+    void everyRunDeletesItsDataDirectory() throws Exception {
+        lastLine("--groups", "1", "--clients", "1", "--seconds", "1", "--dir", dir.toString());
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertEquals(0, left.count());
+        }
+    }
+
+    @Test
     void idleRunReportsOnlyLivenessPingsBetweenNodes() {
         String json = lastLine("--idle", "--groups", "20", "--seconds", "2", "--dir", dir.toString());
         assertTrue(json.startsWith("{\"benchmark\": \"raft-idle\""), json);
