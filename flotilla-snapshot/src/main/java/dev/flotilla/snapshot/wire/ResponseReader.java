@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the sender's frames from a blocking channel. A CHUNK's length is checked against what the manifest expects for
@@ -16,6 +17,8 @@ public final class ResponseReader {
     public interface ChunkLengths {
         int expectedLength(int file, int chunk);
     }
+
+    private static final int INITIAL_MANIFEST_BYTES = 64 << 10;
 
     private final ReadableByteChannel in;
     private final ByteBuffer header = ByteBuffer.allocate(5);
@@ -50,9 +53,18 @@ public final class ResponseReader {
         if (bodyBytes > ManifestCodec.MAX_ENCODED_BYTES) {
             throw new ProtocolException("manifest frame of " + bodyBytes + " bytes");
         }
-        ByteBuffer body = ByteBuffer.allocate(bodyBytes);
-        readFully(body);
-        return new Response.Manifest(body.array());
+        // Grown as bytes arrive: a declared length alone never makes the receiver allocate.
+        byte[] body = new byte[Math.min(bodyBytes, INITIAL_MANIFEST_BYTES)];
+        int filled = 0;
+        while (filled < bodyBytes) {
+            if (filled == body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(bodyBytes, 2L * body.length));
+            }
+            ByteBuffer window = ByteBuffer.wrap(body, filled, body.length - filled);
+            readFully(window);
+            filled = body.length;
+        }
+        return new Response.Manifest(body);
     }
 
     private Response readChunk(int bodyBytes, ByteBuffer data, ChunkLengths lengths) throws IOException {
