@@ -27,7 +27,7 @@ public interface SnapshotServer extends AutoCloseable {
     /** Transfers that hold a pin right now (connected, or silent but within their lease). */
     int pinnedTransfers();
 
-    /** Stops accepting, closes every connection and releases every pin. */
+    /** Stops accepting, closes every connection and releases every pin; idempotent. */
     @Override
     void close();
 }

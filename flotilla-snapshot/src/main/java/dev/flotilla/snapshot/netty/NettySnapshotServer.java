@@ -19,6 +19,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +32,7 @@ public final class NettySnapshotServer implements SnapshotServer {
     private final Sessions sessions;
     private final Bandwidth nodeBandwidth;
     private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private NettySnapshotServer(SnapshotServerConfig config, SnapshotSource source) {
         this.nodeBandwidth = new Bandwidth(config.nodeBytesPerSecond());
@@ -96,6 +98,9 @@ public final class NettySnapshotServer implements SnapshotServer {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         serverChannel.close().syncUninterruptibly();
         sessions.releaseAll();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
