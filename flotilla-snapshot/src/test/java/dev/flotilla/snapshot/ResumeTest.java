@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flotilla.snapshot.fetch.PlantedBug;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 
 /** Resuming: after a stopped receiver, from a new manifest, and delta fetches that reuse held files. */
 class ResumeTest {
@@ -150,6 +152,24 @@ class ResumeTest {
                 assertEquals(0, transfer.progress().fetchedBytes());
             }
         }
+    }
+
+    @Test
+    void theCheckersCatchAReceiverThatForgetsWhatItHolds() throws Exception {
+        AssertionFailedError resume = assertThrows(
+                AssertionFailedError.class,
+                () -> FaultInjectionTest.withPlantedBug(PlantedBug.FORGET_HELD_FILES, () -> {
+                    aStoppedTransferResumesFetchingOnlyWhatWasNotDurable();
+                    return List.of();
+                }));
+        System.out.println("the resume checker caught the planted bug: " + resume.getMessage());
+        AssertionFailedError delta = assertThrows(
+                AssertionFailedError.class,
+                () -> FaultInjectionTest.withPlantedBug(PlantedBug.FORGET_HELD_FILES, () -> {
+                    aDeltaFetchTakesHeldFilesFromAReuseDirectoryAndFetchesOnlyTheNewOnes();
+                    return List.of();
+                }));
+        System.out.println("the delta checker caught the planted bug: " + delta.getMessage());
     }
 
     /** Fetches slowly until about half the bytes are held, then cancels; returns the bytes fetched. */

@@ -11,7 +11,9 @@ public enum PlantedBug {
     /** Writes chunks without comparing them with their checksum. */
     SKIP_CHUNK_CHECKSUM,
     /** Accepts a file once all its chunks are written, without its whole-file checksum. */
-    SKIP_FILE_CHECKSUM;
+    SKIP_FILE_CHECKSUM,
+    /** Ignores the progress file and the files already held: every transfer starts from nothing. */
+    FORGET_HELD_FILES;
 
     public static final String PROPERTY = "flotilla.snapshot.planted-bug";
 

@@ -44,7 +44,8 @@ final class TargetDirectory {
         Files.createDirectories(target);
         // The target is incomplete from now until the transfer finishes and writes the manifest file again.
         Files.deleteIfExists(target.resolve(DirectorySnapshotSource.MANIFEST_FILE));
-        Optional<ProgressJournal.Recovered> earlier = ProgressJournal.read(target);
+        boolean forget = plantedBug == PlantedBug.FORGET_HELD_FILES;
+        Optional<ProgressJournal.Recovered> earlier = forget ? Optional.empty() : ProgressJournal.read(target);
         int files = manifest.files().size();
         List<BitSet> chunks = new ArrayList<>(files);
         BitSet verified = new BitSet(files);
@@ -54,7 +55,7 @@ final class TargetDirectory {
             BitSet held = carried.map(Carried::chunks).orElseGet(BitSet::new);
             boolean whole = carried.map(Carried::verified).orElse(false);
             if (!whole && held.isEmpty()) {
-                whole = takeExisting(target, file, reuseDirectories);
+                whole = !forget && takeExisting(target, file, reuseDirectories);
             }
             if (whole) {
                 verified.set(f);
