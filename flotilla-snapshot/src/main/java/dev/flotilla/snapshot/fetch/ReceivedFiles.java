@@ -13,11 +13,17 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The files of one manifest being received into the target directory, and their durable progress. Stream threads call
  * {@link #write} concurrently. Every {@code syncEveryBytes}, the data of the chunks written since the last sync is
  * synced, then those chunks are recorded in the progress file: a chunk is never recorded before its data is durable.
+ * The sync runs on a background thread so that streams keep receiving meanwhile; a stream waits for it only when
+ * twice {@code syncEveryBytes} are unsynced, which bounds what a crash can make the receiver fetch again.
  */
 final class ReceivedFiles implements AutoCloseable {
     private final Path target;
@@ -32,6 +38,13 @@ final class ReceivedFiles implements AutoCloseable {
     private final List<ProgressJournal.Entry> unsynced = new ArrayList<>();
     private long unsyncedBytes;
     private final Object syncLock = new Object();
+    private boolean syncQueued;
+    private final AtomicReference<IOException> backgroundFailure = new AtomicReference<>();
+    private final ExecutorService syncer = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "flotilla-snapshot-sync");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     ReceivedFiles(
             Path target,
@@ -119,7 +132,8 @@ final class ReceivedFiles implements AutoCloseable {
         while (remaining.hasRemaining()) {
             position += channel.write(remaining, position);
         }
-        boolean sync;
+        boolean syncInBackground;
+        boolean syncNow;
         boolean completesFile;
         synchronized (this) {
             if (written[file].get(chunk)) {
@@ -129,12 +143,35 @@ final class ReceivedFiles implements AutoCloseable {
             completesFile = --missing[file] == 0;
             unsynced.add(new ProgressJournal.Entry(ProgressJournal.CHUNK_DURABLE, file, chunk));
             unsyncedBytes += data.remaining();
-            sync = unsyncedBytes >= syncEveryBytes;
+            syncNow = unsyncedBytes >= 2 * syncEveryBytes;
+            syncInBackground = !syncNow && !syncQueued && unsyncedBytes >= syncEveryBytes;
+            syncQueued |= syncInBackground;
         }
-        if (sync) {
+        throwIfBackgroundSyncFailed();
+        if (syncNow) {
             sync();
+        } else if (syncInBackground) {
+            syncer.execute(this::backgroundSync);
         }
         return completesFile;
+    }
+
+    private void backgroundSync() {
+        synchronized (this) {
+            syncQueued = false;
+        }
+        try {
+            sync();
+        } catch (IOException e) {
+            backgroundFailure.compareAndSet(null, e);
+        }
+    }
+
+    private void throwIfBackgroundSyncFailed() throws IOException {
+        IOException failure = backgroundFailure.get();
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Syncs the data of every chunk written so far, then records those chunks as durable. */
@@ -188,6 +225,7 @@ final class ReceivedFiles implements AutoCloseable {
 
     /** Makes the whole snapshot durable and marks the directory complete with the manifest file. */
     void finish() throws IOException {
+        throwIfBackgroundSyncFailed();
         sync();
         DurableFiles.writeAtomically(target.resolve(DirectorySnapshotSource.MANIFEST_FILE), manifest.encode());
         journal.close();
@@ -196,7 +234,17 @@ final class ReceivedFiles implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        syncer.shutdown();
+        try {
+            syncer.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeChannels();
+    }
+
+    private synchronized void closeChannels() throws IOException {
         for (int f = 0; f < channels.length; f++) {
             if (channels[f] != null) {
                 channels[f].close();
