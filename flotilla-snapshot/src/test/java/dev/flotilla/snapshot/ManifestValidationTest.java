@@ -1,13 +1,25 @@
 package dev.flotilla.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flotilla.snapshot.wire.Frames;
 import dev.flotilla.snapshot.wire.ManifestCodec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +114,42 @@ class ManifestValidationTest {
         InvalidManifestException e =
                 assertThrows(InvalidManifestException.class, () -> SnapshotManifest.decode(encoded));
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    @Test
+    void aFetchFromASenderOfferingAPathTraversalIsRefusedAndWritesNothing() throws Exception {
+        byte[] hostile = encodeRaw(1, List.of("../../escaped".getBytes(StandardCharsets.US_ASCII)), 10);
+        try (Scratch scratch = new Scratch();
+                ServerSocket sender = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+                SnapshotFetcher fetcher =
+                        SnapshotFetcher.create(SnapshotFetcherConfig.defaults().withRetries(1, 0, 1, Duration.ZERO))) {
+            Thread fake = new Thread(() -> answerEveryOpenWith(sender, Frames.manifest(hostile)));
+            fake.setDaemon(true);
+            fake.start();
+            Path target = scratch.resolve("a/b/receiver");
+            SnapshotTransfer transfer = fetcher.fetch(FetchRequest.of(
+                    target, List.of(new SnapshotLocation((InetSocketAddress) sender.getLocalSocketAddress(), "s"))));
+            ExecutionException e = assertThrows(
+                    ExecutionException.class, () -> transfer.result().get(10, TimeUnit.SECONDS));
+            SnapshotTransferException failure = (SnapshotTransferException) e.getCause();
+            assertEquals(SnapshotTransferException.Reason.INVALID_MANIFEST, failure.reason());
+            assertTrue(failure.getMessage().contains("'../../escaped'"), failure.getMessage());
+            assertFalse(Files.exists(scratch.resolve("a/escaped")));
+            assertFalse(Files.exists(target));
+        }
+    }
+
+    /** A fake sender: reads whatever comes and answers each connection with one frame. */
+    private static void answerEveryOpenWith(ServerSocket sender, byte[] frame) {
+        while (!sender.isClosed()) {
+            try (Socket connection = sender.accept()) {
+                connection.getInputStream().read(new byte[512]);
+                connection.getOutputStream().write(frame);
+                connection.getOutputStream().flush();
+            } catch (IOException e) {
+                return;
+            }
+        }
     }
 
     private static SnapshotFile file(String name, long size) {

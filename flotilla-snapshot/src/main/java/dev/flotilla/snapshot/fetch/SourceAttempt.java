@@ -41,21 +41,22 @@ final class SourceAttempt {
 
     static SnapshotManifest run(Transfer transfer, SnapshotLocation location) throws SourceFailure {
         SourceConnection first = transfer.open(location);
-        SnapshotManifest manifest = first.manifest();
-        SourceAttempt attempt = null;
-        try (ReceivedFiles files = transfer.prepareTarget(manifest)) {
-            attempt = new SourceAttempt(transfer, first, files);
-            attempt.fetchMissing();
-            files.finish();
-            attempt.releaseSender();
-            return manifest;
-        } catch (IOException e) {
-            throw LocalErrors.classify(e, transfer.target(), "receiving the snapshot");
+        List<SourceConnection> opened = List.of(first);
+        try {
+            SnapshotManifest manifest = first.manifest();
+            try (ReceivedFiles files = transfer.prepareTarget(manifest)) {
+                SourceAttempt attempt = new SourceAttempt(transfer, first, files);
+                opened = attempt.connections;
+                attempt.fetchMissing();
+                files.finish();
+                attempt.releaseSender();
+                return manifest;
+            } catch (IOException e) {
+                throw LocalErrors.classify(e, transfer.target(), "receiving the snapshot");
+            }
         } finally {
             first.close();
-            if (attempt != null) {
-                attempt.connections.forEach(SourceConnection::close);
-            }
+            opened.forEach(SourceConnection::close);
         }
     }
 

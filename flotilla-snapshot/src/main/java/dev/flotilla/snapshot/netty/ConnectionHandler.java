@@ -10,15 +10,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One receiver connection (one stream of a transfer). Requests are served in order; a chunk goes out as its header
- * followed by a file region, which the kernel sends from the page cache without copying it through the JVM.
+ * followed by a file region, which the kernel sends from the page cache without copying it through the JVM
+ * ({@code sendfile}).
  *
  * <p>Back-pressure: chunks are only queued on the socket while it is writable (below the high-water mark), and reading
  * requests stops while {@value #MAX_QUEUED_REQUESTS} wait, so neither memory nor queued file regions grow with a slow
@@ -125,16 +127,22 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         SnapshotManifest manifest = transfer.pin.manifest();
         SnapshotFile file = manifest.files().get(chunk.file());
         long offset = (long) chunk.chunk() * manifest.chunkBytes();
+        FileChannel data;
+        try {
+            data = transfer.file(chunk.file());
+        } catch (IOException e) {
+            refuse(ctx, ErrorCode.IO_ERROR, "cannot read " + file.name() + ": " + e.getMessage());
+            return;
+        }
         ctx.write(Unpooled.wrappedBuffer(
                 Frames.chunkHeader(chunk.file(), chunk.chunk(), file.chunkCrc32c(chunk.chunk()), length)));
-        ctx.writeAndFlush(new DefaultFileRegion(transfer.pin.file(chunk.file()).toFile(), offset, length))
-                .addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) {
-                        server.countSent(length);
-                    } else {
-                        f.channel().close();
-                    }
-                });
+        ctx.writeAndFlush(new SharedFileRegion(data, offset, length)).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                server.countSent(length);
+            } else {
+                f.channel().close();
+            }
+        });
     }
 
     @Override

@@ -107,6 +107,7 @@ final class Sessions {
 
     private void release(TransferSession session) {
         if (sessions.remove(session.transferId, session)) {
+            session.closeFiles();
             session.pin.close();
             List<Channel> channels = session.channels();
             channels.forEach(Channel::close);
