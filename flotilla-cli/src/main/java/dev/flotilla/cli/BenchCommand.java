@@ -4,6 +4,7 @@ import dev.flotilla.bench.kv.KvBenchCommand;
 import dev.flotilla.bench.log.LogBenchCommand;
 import dev.flotilla.bench.log.LogRecoveryBenchCommand;
 import dev.flotilla.bench.runtime.RaftBenchCommand;
+import dev.flotilla.bench.snapshot.SnapshotBenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
             LogBenchCommand.class,
             LogRecoveryBenchCommand.class,
             RaftBenchCommand.class,
-            KvBenchCommand.class
+            KvBenchCommand.class,
+            SnapshotBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @Spec
