@@ -2,18 +2,24 @@ package dev.flotilla.kv.mvcc;
 
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RocksDbConfig;
+import dev.flotilla.kv.StoredLease;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
+import dev.flotilla.kv.lease.LeaseChange;
+import dev.flotilla.kv.lease.LeaseClock;
+import dev.flotilla.kv.watch.WatchHub;
 import dev.flotilla.runtime.StateMachine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.FlushOptions;
@@ -32,6 +38,11 @@ import org.rocksdb.WriteOptions;
  * index.
  */
 public final class MvccDatabase implements KvStore {
+    /** Revisions each range keeps in memory for watchers; slower ones catch up from RocksDB. */
+    private static final int WATCH_BUFFER_REVISIONS = 16_384;
+
+    private static final long WATCH_BUFFER_BYTES = 32L << 20;
+
     static {
         RocksDB.loadLibrary();
     }
@@ -41,6 +52,8 @@ public final class MvccDatabase implements KvStore {
     private final LRUCache cache;
     private final WriteOptions writeOptions;
     private final FlushTracker flushes;
+    private final Map<Long, WatchHub> watchHubs = new ConcurrentHashMap<>();
+    private final Map<Long, LeaseClock> leaseClocks = new ConcurrentHashMap<>();
 
     private MvccDatabase(RocksDB db, Options options, LRUCache cache, FlushTracker flushes) {
         this.db = db;
@@ -71,8 +84,40 @@ public final class MvccDatabase implements KvStore {
 
     @Override
     public StateMachine stateMachine(long rangeId) {
-        flushes.opened(rangeId, meta(rangeId).appliedIndex());
-        return new RangeStateMachine(this, rangeId);
+        RangeMeta meta = meta(rangeId);
+        flushes.opened(rangeId, meta.appliedIndex());
+        WatchHub hub = new WatchHub(
+                new MvccHistory(this, rangeId),
+                meta.revision(),
+                meta.compactRevision(),
+                WATCH_BUFFER_REVISIONS,
+                WATCH_BUFFER_BYTES);
+        watchHubs.put(rangeId, hub);
+        LeaseClock clock = leaseClocks.computeIfAbsent(rangeId, id -> new LeaseClock(System::nanoTime));
+        readSnapshot(rangeId, RangeTransaction::leases).forEach(clock::applied);
+        return new RangeStateMachine(this, rangeId, hub, clock);
+    }
+
+    @Override
+    public WatchHub watchHub(long rangeId) {
+        return Optional.ofNullable(watchHubs.get(rangeId))
+                .orElseThrow(() -> new IllegalStateException("range " + rangeId + " is not open on this node"));
+    }
+
+    @Override
+    public LeaseClock leaseClock(long rangeId) {
+        return leaseClocks.computeIfAbsent(rangeId, id -> new LeaseClock(System::nanoTime));
+    }
+
+    @Override
+    public List<LeaseChange.Granted> leases(long rangeId) {
+        return readSnapshot(rangeId, RangeTransaction::leases);
+    }
+
+    @Override
+    public Optional<StoredLease> lease(long rangeId, long leaseId) {
+        return readSnapshot(rangeId, txn -> txn.leaseTtl(leaseId)
+                .map(ttl -> new StoredLease(leaseId, ttl, txn.attachedKeys(leaseId))));
     }
 
     @Override
@@ -103,7 +148,7 @@ public final class MvccDatabase implements KvStore {
                 txn -> Headers.withRevision(request.apply(txn), txn.meta().revision()));
     }
 
-    private <T> T readSnapshot(long rangeId, Function<RangeTransaction, T> request) {
+    <T> T readSnapshot(long rangeId, Function<RangeTransaction, T> request) {
         Snapshot snapshot = db.getSnapshot();
         try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
             RangeMeta meta = meta(rangeId, readOptions);
