@@ -236,32 +236,47 @@ public final class WatchSession implements AutoCloseable {
         }
     }
 
-    private void send(Watcher watcher, List<Event> events, long revision) {
+    /**
+     * Sends a watcher's events in responses of about {@code fragmentBytes} at most, cut between revisions, so that no
+     * client gets a message larger than it accepts; a single revision larger than that goes in one response, or in
+     * fragments to a watcher that asked for them.
+     */
+    private void send(Watcher watcher, List<Event> events, long throughRevision) {
         if (events.isEmpty()) {
             return;
         }
         watcher.sentSinceTick = true;
-        if (!watcher.fragment) {
-            outbox.send(response(watcher, revision).addAllEvents(events).build());
-            return;
-        }
-        List<List<Event>> pieces = fragments(events);
-        for (int i = 0; i < pieces.size(); i++) {
-            outbox.send(response(watcher, revision)
-                    .addAllEvents(pieces.get(i))
-                    .setFragment(i < pieces.size() - 1)
-                    .build());
+        List<List<Event>> batches = split(events, true);
+        for (int b = 0; b < batches.size(); b++) {
+            List<Event> batch = batches.get(b);
+            long revision = b == batches.size() - 1
+                    ? throughRevision
+                    : batch.get(batch.size() - 1).getKv().getModRevision();
+            List<List<Event>> pieces = watcher.fragment ? split(batch, false) : List.of(batch);
+            for (int i = 0; i < pieces.size(); i++) {
+                outbox.send(response(watcher, revision)
+                        .addAllEvents(pieces.get(i))
+                        .setFragment(i < pieces.size() - 1)
+                        .build());
+            }
         }
     }
 
-    /** Splits events into pieces of at most {@code fragmentBytes} each, but never fewer than one event per piece. */
-    private List<List<Event>> fragments(List<Event> events) {
+    /**
+     * Splits events into pieces of at most {@code fragmentBytes} each, never fewer than one event per piece; with
+     * {@code betweenRevisions}, only where the revision changes.
+     */
+    private List<List<Event>> split(List<Event> events, boolean betweenRevisions) {
         List<List<Event>> pieces = new ArrayList<>();
         List<Event> piece = new ArrayList<>();
         long bytes = 0;
         for (Event event : events) {
             int size = event.getSerializedSize();
-            if (!piece.isEmpty() && bytes + size > fragmentBytes) {
+            boolean cuttable = !piece.isEmpty()
+                    && (!betweenRevisions
+                            || piece.get(piece.size() - 1).getKv().getModRevision()
+                                    != event.getKv().getModRevision());
+            if (cuttable && bytes + size > fragmentBytes) {
                 pieces.add(piece);
                 piece = new ArrayList<>();
                 bytes = 0;

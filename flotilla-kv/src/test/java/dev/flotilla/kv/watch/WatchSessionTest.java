@@ -151,6 +151,28 @@ class WatchSessionTest {
     }
 
     @Test
+    void aBacklogIsSentInResponsesCutBetweenRevisions() {
+        outbox.ready = false;
+        session.receive(create(WatchCreateRequest.newBuilder().setKey(PREFIX).setRangeEnd(PREFIX_END)));
+        for (int i = 0; i < 20; i++) {
+            publishPuts("a/" + "y".repeat(60) + i);
+        }
+        outbox.ready = true;
+        session.ready();
+        List<WatchResponse> responses =
+                outbox.sent.stream().filter(r -> !r.getCreated()).toList();
+        assertTrue(responses.size() > 1, "20 events of ~80 bytes with a limit of 200 bytes");
+        assertTrue(responses.stream().allMatch(r -> r.getSerializedSize() < 400 && !r.getFragment()));
+        assertEquals(20, outbox.events(0).size());
+        for (WatchResponse response : responses) {
+            List<Event> events = response.getEventsList();
+            assertEquals(
+                    events.get(events.size() - 1).getKv().getModRevision(),
+                    response.getHeader().getRevision());
+        }
+    }
+
+    @Test
     void aProgressRequestReportsARevisionEveryWatcherHasReached() {
         session.receive(create(WatchCreateRequest.newBuilder().setKey(PREFIX).setRangeEnd(PREFIX_END)));
         outbox.ready = false;
