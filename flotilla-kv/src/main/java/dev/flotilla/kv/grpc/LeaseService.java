@@ -22,6 +22,7 @@ import dev.flotilla.runtime.RaftNode;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +122,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
         @Override
         public synchronized void onNext(LeaseKeepAliveRequest request) {
             // Routed now, in this call's gRPC context, which says whether the call was forwarded here.
-            CompletableFuture<java.util.Optional<Channel>> route = forwarding.route(RANGE);
+            CompletableFuture<Optional<Channel>> route = forwarding.route(RANGE);
             last = last.thenCompose(ignored -> route)
                     .thenCompose(leader -> leader.isPresent()
                             ? ForwardedCalls.keepAlive(leader.get(), request)

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -40,7 +41,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private final Map<Long, Long> leadingTerms = new ConcurrentHashMap<>();
     private final Set<Long> revoking = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
-    private final java.util.concurrent.ScheduledFuture<?> task;
+    private final ScheduledFuture<?> task;
 
     /**
      * @param ranges the ranges this node hosts

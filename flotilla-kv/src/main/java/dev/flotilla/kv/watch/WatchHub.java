@@ -112,17 +112,13 @@ public final class WatchHub {
             if (from < compactRevision) {
                 return new Delivery.Compacted(compactRevision);
             }
-            if (from < firstBuffered) {
-                through = Math.min(firstBuffered - 1, from + MAX_REVISIONS_PER_READ - 1);
-                recent = null;
-            } else {
-                through = Math.min(revision, from + MAX_REVISIONS_PER_READ - 1);
-                for (long r = from; r <= through; r++) {
-                    recent.add(buffer[slot(r)]);
-                }
+            through = Math.min(from < firstBuffered ? firstBuffered - 1 : revision, from + MAX_REVISIONS_PER_READ - 1);
+            for (long r = Math.max(from, firstBuffered); r <= through; r++) {
+                recent.add(buffer[slot(r)]);
             }
         }
-        if (recent == null) {
+        if (recent.isEmpty()) {
+            // Gone from the buffer: read back from RocksDB, outside the lock.
             return history.read(span, from, through);
         }
         List<Event> matching = new ArrayList<>();

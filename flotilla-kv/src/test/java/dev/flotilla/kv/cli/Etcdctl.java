@@ -1,7 +1,10 @@
 package dev.flotilla.kv.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,8 +78,7 @@ final class Etcdctl {
         }
 
         private void readLines() {
-            try (var in = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     synchronized (lines) {
@@ -90,7 +92,7 @@ final class Etcdctl {
         }
 
         /** Waits until the output has at least {@code count} lines; returns all lines so far. */
-        List<String> awaitLines(int count, java.time.Duration timeout) throws InterruptedException {
+        List<String> awaitLines(int count, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             synchronized (lines) {
                 while (lines.size() < count) {
@@ -115,7 +117,7 @@ final class Etcdctl {
         }
 
         /** Waits for the process to end by itself. */
-        boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
+        boolean awaitExit(Duration timeout) throws InterruptedException {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 

@@ -5,6 +5,8 @@ import static dev.flotilla.kv.mvcc.StoreFixture.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.command.Command;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.command.Rejection;
@@ -154,7 +156,7 @@ class LeaseStateMachineTest {
                 .build());
     }
 
-    static dev.flotilla.kv.KeySpan everything() {
-        return dev.flotilla.kv.KeySpan.of(bytes(""), com.google.protobuf.ByteString.copyFrom(new byte[] {0}));
+    static KeySpan everything() {
+        return KeySpan.of(bytes(""), ByteString.copyFrom(new byte[] {0}));
     }
 }
