@@ -5,10 +5,15 @@ import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
+import dev.flotilla.kv.lease.LeaseChange;
+import dev.flotilla.kv.lease.LeaseClock;
 import dev.flotilla.kv.mvcc.MvccDatabase;
+import dev.flotilla.kv.watch.WatchHub;
 import dev.flotilla.runtime.StateMachine;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The MVCC key-value data of one node: one RocksDB shared by every range the node hosts, each range's keys under its
@@ -48,6 +53,21 @@ public interface KvStore extends AutoCloseable {
      * how tests and operators compare replicas. Refused like a read for a compacted or future revision.
      */
     HashKVResponse hashKv(long rangeId, long revision);
+
+    /**
+     * The changes of the range as this node applies them, for watchers. Exists once {@link #stateMachine} made the
+     * range's state machine.
+     */
+    WatchHub watchHub(long rangeId);
+
+    /** When the range's leases expire by this node's clock (consulted only while this node leads the range). */
+    LeaseClock leaseClock(long rangeId);
+
+    /** Every lease of the range as this node has applied it: id and granted TTL, by id. */
+    List<LeaseChange.Granted> leases(long rangeId);
+
+    /** One lease as this node has applied it, with its keys, if it exists. */
+    Optional<StoredLease> lease(long rangeId, long leaseId);
 
     /** Bytes on disk and in memtables, for status reports. */
     long sizeBytes();

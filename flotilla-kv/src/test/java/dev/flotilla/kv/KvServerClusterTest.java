@@ -187,10 +187,17 @@ class KvServerClusterTest {
                 dup.getStatus().getDescription());
         assertEquals(0, cluster.kv(leader).range(get("dup")).getCount(), "nothing of a refused txn applies");
 
-        StatusRuntimeException lease =
-                assertThrows(StatusRuntimeException.class, () -> LeaseGrpc.newBlockingStub(cluster.channel(leader))
-                        .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(5).build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, lease.getStatus().getCode());
+        StatusRuntimeException lease = assertThrows(StatusRuntimeException.class, () -> LeaseGrpc.newBlockingStub(
+                        cluster.channel(leader))
+                .leaseGrant(
+                        LeaseGrantRequest.newBuilder().setTTL(9_000_000_001L).build()));
+        assertEquals(Status.Code.OUT_OF_RANGE, lease.getStatus().getCode());
+        assertEquals("etcdserver: too large lease TTL", lease.getStatus().getDescription());
+        StatusRuntimeException noLease = assertThrows(StatusRuntimeException.class, () -> cluster.kv(follower)
+                .put(put("leased", "v").toBuilder().setLease(12345).build()));
+        assertEquals(Status.Code.NOT_FOUND, noLease.getStatus().getCode());
+        assertEquals(
+                "etcdserver: requested lease not found", noLease.getStatus().getDescription());
     }
 
     @Test

@@ -4,6 +4,10 @@ import com.google.protobuf.ByteString;
 import dev.flotilla.bench.LatencyHistogram;
 import dev.flotilla.kv.etcd.etcdserverpb.Compare;
 import dev.flotilla.kv.etcd.etcdserverpb.KVGrpc;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseGrantRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseGrantResponse;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseGrpc;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseRevokeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.PutRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RequestOp;
@@ -15,6 +19,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,12 +39,17 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "kv",
         mixinStandardHelpOptions = true,
-        description = "Closed-loop put/get/txn load against etcd v3 endpoints (etcd or Flotilla); JSON last line.")
+        description = "Closed-loop put/get/txn/watch/lease load against etcd v3 endpoints (etcd or Flotilla);"
+                + " JSON last line.")
 public final class KvBenchCommand implements Callable<Integer> {
     enum Op {
         put,
         get,
-        txn
+        txn,
+        /** puts by the clients, watched by {@code --watchers} watchers on their prefix */
+        watch,
+        /** each client grants a lease, then revokes it, in a loop (two ops) */
+        lease
     }
 
     @Spec
@@ -54,8 +64,16 @@ public final class KvBenchCommand implements Callable<Integer> {
     @Option(
             names = "--op",
             defaultValue = "put",
-            description = "put, get (linearizable) or txn (default: ${DEFAULT-VALUE})")
+            description = "put, get (linearizable), txn, watch (puts, watched) or lease (grant then revoke)"
+                    + " (default: ${DEFAULT-VALUE})")
     Op op;
+
+    @Option(
+            names = "--watchers",
+            defaultValue = "1000",
+            description =
+                    "watchers on the written prefix, each on its own stream, for --op watch (default: ${DEFAULT-VALUE})")
+    int watchers;
 
     @Option(names = "--value-bytes", defaultValue = "256", description = "value size (default: ${DEFAULT-VALUE})")
     int valueBytes;
@@ -94,11 +112,14 @@ public final class KvBenchCommand implements Callable<Integer> {
             if (op == Op.get) {
                 preload(KVGrpc.newBlockingStub(channels.get(0)), value);
             }
+            Optional<WatchLoad> watch = op == Op.watch
+                    ? Optional.of(new WatchLoad(channels, watchers, ByteString.copyFromUtf8("bench/"), () -> measuring))
+                    : Optional.empty();
             LatencyHistogram latencies = new LatencyHistogram();
             CountDownLatch stopped = new CountDownLatch(clients);
             for (int c = 0; c < clients; c++) {
-                KVGrpc.KVStub stub = KVGrpc.newStub(channels.get(c % channels.size()));
-                next(stub, value, latencies, stopped);
+                ManagedChannel channel = channels.get(c % channels.size());
+                next(new Stubs(KVGrpc.newStub(channel), LeaseGrpc.newStub(channel)), value, latencies, stopped);
             }
             Thread.sleep((long) (warmupSeconds * 1000));
             long cpuBefore = cpuNanos();
@@ -110,7 +131,8 @@ public final class KvBenchCommand implements Callable<Integer> {
             double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
             stopping = true;
             stopped.await(30, TimeUnit.SECONDS);
-            report(latencies, elapsed, cpuSeconds);
+            watch.ifPresent(WatchLoad::close);
+            report(latencies, elapsed, cpuSeconds, watch);
             return 0;
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
@@ -124,7 +146,10 @@ public final class KvBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void next(KVGrpc.KVStub stub, ByteString value, LatencyHistogram latencies, CountDownLatch stopped) {
+    /** One client's stubs; all on one channel. */
+    private record Stubs(KVGrpc.KVStub kv, LeaseGrpc.LeaseStub lease) {}
+
+    private void next(Stubs stubs, ByteString value, LatencyHistogram latencies, CountDownLatch stopped) {
         if (stopping) {
             stopped.countDown();
             return;
@@ -145,17 +170,26 @@ public final class KvBenchCommand implements Callable<Integer> {
                 if (measured && measuring) {
                     errors.incrementAndGet();
                 }
-                next(stub, value, latencies, stopped);
+                next(stubs, value, latencies, stopped);
             }
 
             @Override
             public void onCompleted() {
-                next(stub, value, latencies, stopped);
+                next(stubs, value, latencies, stopped);
             }
         };
+        KVGrpc.KVStub stub = stubs.kv();
         switch (op) {
             case put ->
                 stub.put(PutRequest.newBuilder().setKey(key).setValue(value).build(), observer(done));
+            case watch ->
+                stub.put(
+                        PutRequest.newBuilder()
+                                .setKey(key)
+                                .setValue(WatchLoad.stamp(valueBytes))
+                                .build(),
+                        observer(done));
+            case lease -> grantThenRevoke(stubs.lease(), latencies, done);
             case get -> stub.range(RangeRequest.newBuilder().setKey(key).build(), observer(done));
             case txn ->
                 stub.txn(
@@ -174,6 +208,30 @@ public final class KvBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** A grant, measured as one op, then a revoke of that lease, measured as another; {@code done} follows the revoke. */
+    private void grantThenRevoke(LeaseGrpc.LeaseStub lease, LatencyHistogram latencies, StreamObserver<Object> done) {
+        long started = System.nanoTime();
+        boolean measured = measuring;
+        lease.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build(), new StreamObserver<>() {
+            @Override
+            public void onNext(LeaseGrantResponse granted) {
+                if (measured && measuring) {
+                    latencies.record((System.nanoTime() - started) / 1000);
+                }
+                lease.leaseRevoke(
+                        LeaseRevokeRequest.newBuilder().setID(granted.getID()).build(), observer(done));
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                done.onError(failure);
+            }
+
+            @Override
+            public void onCompleted() {}
+        });
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> StreamObserver<T> observer(StreamObserver<Object> any) {
         return (StreamObserver<T>) (StreamObserver<?>) any;
@@ -188,7 +246,7 @@ public final class KvBenchCommand implements Callable<Integer> {
                 .getProcessCpuTime();
     }
 
-    private void report(LatencyHistogram latencies, double elapsed, double cpuSeconds) {
+    private void report(LatencyHistogram latencies, double elapsed, double cpuSeconds, Optional<WatchLoad> watch) {
         double opsPerSecond = latencies.count() / elapsed;
         double p50 = latencies.quantile(0.50) / 1e3;
         double p99 = latencies.quantile(0.99) / 1e3;
@@ -210,12 +268,31 @@ public final class KvBenchCommand implements Callable<Integer> {
                 errors.get(),
                 cpuSeconds,
                 elapsed);
+        String watchFields = watch.map(w -> String.format(
+                        Locale.ROOT,
+                        ", \"watchers\": %d, \"events_per_sec\": %.1f, \"event_p50_us\": %d, \"event_p99_us\": %d,"
+                                + " \"event_p999_us\": %d, \"watches_canceled\": %d",
+                        watchers,
+                        w.events() / elapsed,
+                        w.latencies().quantile(0.50),
+                        w.latencies().quantile(0.99),
+                        w.latencies().quantile(0.999),
+                        w.canceled()))
+                .orElse("");
+        watch.ifPresent(w -> out.printf(
+                Locale.ROOT,
+                "watch: %d watchers received %.0f events/s, delivery p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%n",
+                watchers,
+                w.events() / elapsed,
+                w.latencies().quantile(0.50) / 1e3,
+                w.latencies().quantile(0.99) / 1e3,
+                w.latencies().quantile(0.999) / 1e3));
         out.printf(
                 Locale.ROOT,
                 "{\"benchmark\": \"kv\", \"op\": \"%s\", \"clients\": %d, \"value_bytes\": %d, \"keys\": %d,"
                         + " \"endpoints\": \"%s\", \"seconds\": %.2f, \"ops\": %d, \"ops_per_sec\": %.1f,"
                         + " \"p50_us\": %.0f, \"p99_us\": %.0f, \"p999_us\": %.0f, \"errors\": %d,"
-                        + " \"client_cpu_seconds\": %.2f}%n",
+                        + " \"client_cpu_seconds\": %.2f%s}%n",
                 op,
                 clients,
                 valueBytes,
@@ -228,7 +305,8 @@ public final class KvBenchCommand implements Callable<Integer> {
                 p99 * 1000,
                 p999 * 1000,
                 errors.get(),
-                cpuSeconds);
+                cpuSeconds,
+                watchFields);
         out.flush();
     }
 }

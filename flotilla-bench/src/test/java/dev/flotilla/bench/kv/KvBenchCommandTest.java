@@ -27,7 +27,7 @@ class KvBenchCommandTest {
     Path dir;
 
     @Test
-    void putAndGetRunsEndWithAJsonSummaryOfSuccessfulOps() throws Exception {
+    void everyOpRunsAndEndsWithAJsonSummaryOfSuccessfulOps() throws Exception {
         MemberConfig self =
                 new MemberConfig(1, new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
         ServerConfig config = new ServerConfig(
@@ -44,7 +44,7 @@ class KvBenchCommandTest {
                 RangesConfig.defaults());
         try (KvServer server = KvServer.start(config)) {
             String endpoint = "127.0.0.1:" + server.clientAddress().getPort();
-            for (String op : List.of("put", "get", "txn")) {
+            for (String op : List.of("put", "get", "txn", "watch", "lease")) {
                 String json = lastLine(run(
                         "--endpoints",
                         endpoint,
@@ -57,11 +57,17 @@ class KvBenchCommandTest {
                         "--seconds",
                         "1",
                         "--warmup-seconds",
-                        "0.5"));
+                        "1",
+                        "--watchers",
+                        "10"));
                 assertTrue(json.startsWith("{\"benchmark\": \"kv\", \"op\": \"" + op + "\""), json);
                 assertEquals(0, number(json, "errors"), json);
                 assertTrue(number(json, "ops") > 0, json);
                 assertTrue(number(json, "p99_us") >= number(json, "p50_us"), json);
+                if (op.equals("watch")) {
+                    assertTrue(number(json, "events_per_sec") >= 10 * 0.9 * number(json, "ops_per_sec"), json);
+                    assertEquals(0, number(json, "watches_canceled"), json);
+                }
             }
         }
     }

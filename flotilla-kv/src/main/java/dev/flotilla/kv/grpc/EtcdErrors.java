@@ -49,6 +49,7 @@ final class EtcdErrors {
                         case COMPACTED, FUTURE_REVISION -> Status.Code.OUT_OF_RANGE;
                         case LEASE_NOT_FOUND -> Status.Code.NOT_FOUND;
                         case CROSS_RANGE -> Status.Code.FAILED_PRECONDITION;
+                        case LEASE_EXISTS -> Status.Code.FAILED_PRECONDITION;
                         case KEY_NOT_FOUND, MALFORMED, UNSPECIFIED, UNRECOGNIZED -> Status.Code.INVALID_ARGUMENT;
                     };
             return Status.fromCode(code).withDescription(rejected.getMessage()).asRuntimeException();

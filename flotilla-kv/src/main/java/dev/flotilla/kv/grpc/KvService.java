@@ -1,6 +1,5 @@
 package dev.flotilla.kv.grpc;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RangeMap;
@@ -42,6 +41,7 @@ final class KvService extends KVGrpc.KVImplBase {
     private final ResponseHeaders headers;
     private final Replies replies;
     private final Executor executor;
+    private final RangeWrites writes;
 
     KvService(
             RaftNode node,
@@ -58,6 +58,7 @@ final class KvService extends KVGrpc.KVImplBase {
         this.headers = headers;
         this.replies = replies;
         this.executor = executor;
+        this.writes = new RangeWrites(node, headers, executor);
     }
 
     @Override
@@ -187,21 +188,6 @@ final class KvService extends KVGrpc.KVImplBase {
     }
 
     private CompletableFuture<CommandResult> write(long range, Command command) {
-        return node.propose(range, command.toByteArray())
-                .thenApplyAsync(KvService::decode, executor)
-                .thenCompose(result -> headers.complete(range, result));
-    }
-
-    private static CommandResult decode(byte[] bytes) {
-        CommandResult result;
-        try {
-            result = CommandResult.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("undecodable command result", e);
-        }
-        if (result.hasRejection()) {
-            throw new RejectedRequestException(result.getRejection());
-        }
-        return result;
+        return writes.propose(range, command);
     }
 }

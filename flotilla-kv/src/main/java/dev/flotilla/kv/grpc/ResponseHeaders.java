@@ -4,7 +4,9 @@ import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.etcd.etcdserverpb.ResponseHeader;
 import dev.flotilla.raft.Status;
 import dev.flotilla.runtime.RaftNode;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Completes response headers: the store sets the revision of the range that served the request; this adds the
@@ -14,6 +16,7 @@ final class ResponseHeaders {
     private final RaftNode node;
     private final long clusterId;
     private final long memberId;
+    private final Map<Long, Long> lastKnownTerms = new ConcurrentHashMap<>();
 
     ResponseHeaders(RaftNode node, long clusterId, long memberId) {
         this.node = node;
@@ -25,6 +28,7 @@ final class ResponseHeaders {
     CompletableFuture<CommandResult> complete(long rangeId, CommandResult result) {
         return node.status(rangeId).thenApply(status -> {
             long term = status.map(s -> s.hardState().term()).orElse(0L);
+            lastKnownTerms.put(rangeId, term);
             CommandResult.Builder builder = result.toBuilder();
             switch (result.getOutcomeCase()) {
                 case PUT ->
@@ -40,10 +44,30 @@ final class ResponseHeaders {
                 case RANGE ->
                     builder.getRangeBuilder()
                             .setHeader(complete(result.getRange().getHeader(), term));
+                case LEASE_GRANT ->
+                    builder.getLeaseGrantBuilder()
+                            .setHeader(complete(result.getLeaseGrant().getHeader(), term));
+                case LEASE_REVOKE ->
+                    builder.getLeaseRevokeBuilder()
+                            .setHeader(complete(result.getLeaseRevoke().getHeader(), term));
                 case REJECTION, OUTCOME_NOT_SET -> {}
             }
             return builder.build();
         });
+    }
+
+    /**
+     * The header of a response at a revision of a range, with the range's term as last seen (by a response or {@link
+     * #observe}), for the many small responses of streams, which must not each wait for the Raft driver.
+     */
+    ResponseHeader at(long rangeId, long revision) {
+        return complete(
+                ResponseHeader.newBuilder().setRevision(revision).build(), lastKnownTerms.getOrDefault(rangeId, 0L));
+    }
+
+    /** Records a range's current term, as a periodic status poll sees it. */
+    void observe(long rangeId, Status status) {
+        lastKnownTerms.put(rangeId, status.hardState().term());
     }
 
     /** The header of a response that reports no revision (Cluster, Maintenance). */

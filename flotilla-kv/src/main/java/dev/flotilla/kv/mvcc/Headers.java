@@ -22,6 +22,8 @@ final class Headers {
             case TXN -> builder.setTxn(withRevision(result.getTxn(), header));
             case COMPACTION -> builder.getCompactionBuilder().setHeader(header);
             case RANGE -> builder.getRangeBuilder().setHeader(header);
+            case LEASE_GRANT -> builder.getLeaseGrantBuilder().setHeader(header);
+            case LEASE_REVOKE -> builder.getLeaseRevokeBuilder().setHeader(header);
             case REJECTION, OUTCOME_NOT_SET -> {}
         }
         return builder.build();

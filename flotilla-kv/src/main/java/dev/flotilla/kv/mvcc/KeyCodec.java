@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * RocksDB keys of the MVCC store (docs/kv-server.md, "Key layout"). Every key starts with a kind byte and the range
@@ -14,6 +15,8 @@ import java.util.Arrays;
 final class KeyCodec {
     private static final byte META = 'm';
     private static final byte DATA = 'd';
+    private static final byte LEASE = 'l';
+    private static final byte ATTACHMENT = 'a';
     private static final int PREFIX_BYTES = 9;
     private static final int REVISION_BYTES = 8;
 
@@ -22,6 +25,50 @@ final class KeyCodec {
     /** The key of a range's {@link RangeMeta}. */
     static byte[] metaKey(long rangeId) {
         return ByteBuffer.allocate(PREFIX_BYTES).put(META).putLong(rangeId).array();
+    }
+
+    /** The key of lease {@code leaseId}'s record (its granted TTL). */
+    static byte[] leaseKey(long rangeId, long leaseId) {
+        return ByteBuffer.allocate(PREFIX_BYTES + 8)
+                .put(LEASE)
+                .putLong(rangeId)
+                .putLong(leaseId)
+                .array();
+    }
+
+    /** Sorts before every lease record of the range. */
+    static byte[] leasePrefix(long rangeId) {
+        return ByteBuffer.allocate(PREFIX_BYTES).put(LEASE).putLong(rangeId).array();
+    }
+
+    /** The lease id of a lease record's key. */
+    static long leaseId(byte[] leaseKey) {
+        return ByteBuffer.wrap(leaseKey, PREFIX_BYTES, 8).getLong();
+    }
+
+    /**
+     * The key that records that {@code userKey} is attached to lease {@code leaseId}. The user key is stored raw: the
+     * fixed-width lease id before it keeps the attachments of one lease together and apart from other leases.
+     */
+    static byte[] attachmentKey(long rangeId, long leaseId, ByteString userKey) {
+        byte[] prefix = attachmentPrefix(rangeId, leaseId);
+        byte[] key = Arrays.copyOf(prefix, prefix.length + userKey.size());
+        userKey.copyTo(key, prefix.length);
+        return key;
+    }
+
+    /** Sorts before every attachment of lease {@code leaseId}; each of them starts with it. */
+    static byte[] attachmentPrefix(long rangeId, long leaseId) {
+        return ByteBuffer.allocate(PREFIX_BYTES + 8)
+                .put(ATTACHMENT)
+                .putLong(rangeId)
+                .putLong(leaseId)
+                .array();
+    }
+
+    /** The user key of an attachment key. */
+    static ByteString attachedKey(byte[] attachmentKey) {
+        return ByteString.copyFrom(attachmentKey, PREFIX_BYTES + 8, attachmentKey.length - PREFIX_BYTES - 8);
     }
 
     /** The key of {@code userKey}'s version written at {@code revision}. */
@@ -59,6 +106,18 @@ final class KeyCodec {
     /** Sorts after every data key of the range. */
     static byte[] rangeDataEnd(long rangeId) {
         return ByteBuffer.allocate(PREFIX_BYTES).put(DATA).putLong(rangeId + 1).array();
+    }
+
+    /**
+     * The prefixes of every kind of key a range owns besides its meta record (versions, leases, lease attachments): a
+     * full copy of the range is every key under them.
+     */
+    static List<byte[]> rangePrefixes(long rangeId) {
+        return List.of(dataPrefix(rangeId), leasePrefix(rangeId), prefix(ATTACHMENT, rangeId));
+    }
+
+    private static byte[] prefix(byte kind, long rangeId) {
+        return ByteBuffer.allocate(PREFIX_BYTES).put(kind).putLong(rangeId).array();
     }
 
     static byte[] dataPrefix(long rangeId) {

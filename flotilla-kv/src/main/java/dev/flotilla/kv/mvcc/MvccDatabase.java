@@ -2,12 +2,16 @@ package dev.flotilla.kv.mvcc;
 
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RocksDbConfig;
+import dev.flotilla.kv.StoredLease;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
+import dev.flotilla.kv.lease.LeaseChange;
+import dev.flotilla.kv.lease.LeaseClock;
+import dev.flotilla.kv.watch.WatchHub;
 import dev.flotilla.runtime.StateMachine;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -20,7 +24,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.FlushOptions;
@@ -41,6 +47,11 @@ import org.rocksdb.WriteOptions;
  * index.
  */
 public final class MvccDatabase implements KvStore {
+    /** Revisions each range keeps in memory for watchers; slower ones catch up from RocksDB. */
+    private static final int WATCH_BUFFER_REVISIONS = 16_384;
+
+    private static final long WATCH_BUFFER_BYTES = 32L << 20;
+
     static {
         RocksDB.loadLibrary();
     }
@@ -50,6 +61,8 @@ public final class MvccDatabase implements KvStore {
     private final LRUCache cache;
     private final WriteOptions writeOptions;
     private final FlushTracker flushes;
+    private final Map<Long, WatchHub> watchHubs = new ConcurrentHashMap<>();
+    private final Map<Long, LeaseClock> leaseClocks = new ConcurrentHashMap<>();
 
     private MvccDatabase(RocksDB db, Options options, LRUCache cache, FlushTracker flushes) {
         this.db = db;
@@ -80,8 +93,40 @@ public final class MvccDatabase implements KvStore {
 
     @Override
     public StateMachine stateMachine(long rangeId) {
-        flushes.opened(rangeId, meta(rangeId).appliedIndex());
-        return new RangeStateMachine(this, rangeId);
+        RangeMeta meta = meta(rangeId);
+        flushes.opened(rangeId, meta.appliedIndex());
+        WatchHub hub = new WatchHub(
+                new MvccHistory(this, rangeId),
+                meta.revision(),
+                meta.compactRevision(),
+                WATCH_BUFFER_REVISIONS,
+                WATCH_BUFFER_BYTES);
+        watchHubs.put(rangeId, hub);
+        LeaseClock clock = leaseClocks.computeIfAbsent(rangeId, id -> new LeaseClock(System::nanoTime));
+        readSnapshot(rangeId, RangeTransaction::leases).forEach(clock::applied);
+        return new RangeStateMachine(this, rangeId, hub, clock);
+    }
+
+    @Override
+    public WatchHub watchHub(long rangeId) {
+        return Optional.ofNullable(watchHubs.get(rangeId))
+                .orElseThrow(() -> new IllegalStateException("range " + rangeId + " is not open on this node"));
+    }
+
+    @Override
+    public LeaseClock leaseClock(long rangeId) {
+        return leaseClocks.computeIfAbsent(rangeId, id -> new LeaseClock(System::nanoTime));
+    }
+
+    @Override
+    public List<LeaseChange.Granted> leases(long rangeId) {
+        return readSnapshot(rangeId, RangeTransaction::leases);
+    }
+
+    @Override
+    public Optional<StoredLease> lease(long rangeId, long leaseId) {
+        return readSnapshot(rangeId, txn -> txn.leaseTtl(leaseId)
+                .map(ttl -> new StoredLease(leaseId, ttl, txn.attachedKeys(leaseId))));
     }
 
     @Override
@@ -112,7 +157,7 @@ public final class MvccDatabase implements KvStore {
                 txn -> Headers.withRevision(request.apply(txn), txn.meta().revision()));
     }
 
-    private <T> T readSnapshot(long rangeId, Function<RangeTransaction, T> request) {
+    <T> T readSnapshot(long rangeId, Function<RangeTransaction, T> request) {
         Snapshot snapshot = db.getSnapshot();
         try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
             RangeMeta meta = meta(rangeId, readOptions);
@@ -166,7 +211,7 @@ public final class MvccDatabase implements KvStore {
         pairs.add(KeyCodec.metaKey(rangeId));
         pairs.add(meta(rangeId).encode());
         try {
-            forEachDataKey(rangeId, (key, value) -> {
+            forEachRangeKey(rangeId, (key, value) -> {
                 pairs.add(key);
                 pairs.add(value);
             });
@@ -194,10 +239,10 @@ public final class MvccDatabase implements KvStore {
      */
     RangeMeta replaceRange(long rangeId, byte[] copy, long appliedIndex) throws RocksDBException {
         byte[] metaKey = KeyCodec.metaKey(rangeId);
-        byte[] dataPrefix = KeyCodec.dataPrefix(rangeId);
+        List<byte[]> prefixes = KeyCodec.rangePrefixes(rangeId);
         try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
             // Key by key: a write batch with an index cannot hold a range deletion. The copy is small (full-copy path).
-            forEachDataKey(rangeId, (key, value) -> batch.delete(key));
+            forEachRangeKey(rangeId, (key, value) -> batch.delete(key));
             RangeMeta meta = null;
             ByteBuffer in = ByteBuffer.wrap(copy);
             try {
@@ -206,7 +251,7 @@ public final class MvccDatabase implements KvStore {
                     byte[] value = lengthPrefixed(in);
                     if (Arrays.equals(key, metaKey)) {
                         meta = RangeMeta.decode(value).withApplied(appliedIndex);
-                    } else if (KeyCodec.startsWith(key, dataPrefix)) {
+                    } else if (prefixes.stream().anyMatch(prefix -> KeyCodec.startsWith(key, prefix))) {
                         batch.put(key, value);
                     } else {
                         throw new IllegalArgumentException("snapshot of range " + rangeId + " holds a key of another");
@@ -227,12 +272,20 @@ public final class MvccDatabase implements KvStore {
         void visit(byte[] key, byte[] value) throws RocksDBException;
     }
 
-    private void forEachDataKey(long rangeId, KeyValueVisitor visitor) throws RocksDBException {
-        try (Slice end = new Slice(KeyCodec.rangeDataEnd(rangeId));
-                ReadOptions bounds = new ReadOptions().setIterateUpperBound(end);
-                RocksIterator it = db.newIterator(bounds)) {
-            for (it.seek(KeyCodec.dataPrefix(rangeId)); it.isValid(); it.next()) {
-                visitor.visit(it.key(), it.value());
+    /** Every key of the range under {@link KeyCodec#rangePrefixes}, in key order per prefix. */
+    private void forEachRangeKey(long rangeId, KeyValueVisitor visitor) throws RocksDBException {
+        for (byte[] prefix : KeyCodec.rangePrefixes(rangeId)) {
+            // The same kind of key of the next range sorts after every key under this prefix.
+            byte[] upper = ByteBuffer.allocate(prefix.length)
+                    .put(prefix[0])
+                    .putLong(rangeId + 1)
+                    .array();
+            try (Slice bound = new Slice(upper);
+                    ReadOptions bounds = new ReadOptions().setIterateUpperBound(bound);
+                    RocksIterator it = db.newIterator(bounds)) {
+                for (it.seek(prefix); it.isValid(); it.next()) {
+                    visitor.visit(it.key(), it.value());
+                }
             }
         }
     }

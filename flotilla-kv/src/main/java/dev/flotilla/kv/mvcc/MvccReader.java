@@ -3,6 +3,8 @@ package dev.flotilla.kv.mvcc;
 import com.google.protobuf.ByteString;
 import dev.flotilla.kv.KeySpan;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.rocksdb.RocksIterator;
 
@@ -61,9 +63,18 @@ final class MvccReader {
 
     /** Visits every stored version of every key, newest first within a key (for compaction). */
     void scanAllVersions(Visitor visitor) {
-        byte[] upper = KeyCodec.rangeDataEnd(rangeId);
+        scanVersions(KeyCodec.dataPrefix(rangeId), KeyCodec.rangeDataEnd(rangeId), visitor);
+    }
+
+    /** Visits every stored version of every key of {@code span}, tombstones included, newest first within a key. */
+    void scanVersions(KeySpan span, Visitor visitor) {
+        byte[] upper = span.end().map(end -> KeyCodec.keyStart(rangeId, end)).orElse(KeyCodec.rangeDataEnd(rangeId));
+        scanVersions(KeyCodec.keyStart(rangeId, span.start()), upper, visitor);
+    }
+
+    private void scanVersions(byte[] lower, byte[] upper, Visitor visitor) {
         try (RocksIterator it = iterators.get()) {
-            it.seek(KeyCodec.dataPrefix(rangeId));
+            it.seek(lower);
             while (it.isValid() && Arrays.compareUnsigned(it.key(), upper) < 0) {
                 byte[] stored = it.key();
                 if (!visitor.visit(
@@ -72,6 +83,25 @@ final class MvccReader {
                 }
                 it.next();
             }
+        }
+    }
+
+    /** Visits, in order, every stored record whose key starts with {@code prefix} (leases, attachments). */
+    void scanPrefix(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        try (RocksIterator it = iterators.get()) {
+            it.seek(prefix);
+            while (it.isValid() && KeyCodec.startsWith(it.key(), prefix)) {
+                visitor.accept(it.key(), it.value());
+                it.next();
+            }
+        }
+    }
+
+    /** The value stored under exactly {@code storedKey}, if any. */
+    Optional<byte[]> get(byte[] storedKey) {
+        try (RocksIterator it = iterators.get()) {
+            it.seek(storedKey);
+            return it.isValid() && Arrays.equals(it.key(), storedKey) ? Optional.of(it.value()) : Optional.empty();
         }
     }
 }

@@ -6,6 +6,10 @@ import dev.flotilla.kv.command.Command;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.command.Rejection;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
+import dev.flotilla.kv.lease.LeaseChange;
+import dev.flotilla.kv.lease.LeaseClock;
+import dev.flotilla.kv.watch.RevisionEvents;
+import dev.flotilla.kv.watch.WatchHub;
 import dev.flotilla.runtime.StateMachine;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +27,27 @@ import org.rocksdb.WriteBatchWithIndex;
 final class RangeStateMachine implements StateMachine {
     private final MvccDatabase database;
     private final long rangeId;
+    private final WatchHub watchHub;
+    private final LeaseClock leaseClock;
     private RangeMeta meta;
 
-    RangeStateMachine(MvccDatabase database, long rangeId) {
+    /**
+     * @param watchHub receives each applied batch's changes after they are written
+     * @param leaseClock follows the leases the batch granted and revoked
+     */
+    RangeStateMachine(MvccDatabase database, long rangeId, WatchHub watchHub, LeaseClock leaseClock) {
         this.database = database;
         this.rangeId = rangeId;
+        this.watchHub = watchHub;
+        this.leaseClock = leaseClock;
         this.meta = database.meta(rangeId);
     }
 
     @Override
     public List<byte[]> apply(List<AppliedCommand> commands, long appliedIndex) {
         List<byte[]> results = new ArrayList<>(commands.size());
+        List<RevisionEvents> revisions = new ArrayList<>();
+        List<LeaseChange> leaseChanges = new ArrayList<>();
         try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
             MvccReader reader = database.batchReader(rangeId, batch);
             for (AppliedCommand command : commands) {
@@ -41,7 +55,11 @@ final class RangeStateMachine implements StateMachine {
                 RangeTransaction txn = new RangeTransaction(reader, Optional.of(batch), meta);
                 CommandResult result;
                 try {
-                    result = execute(txn, Command.parseFrom(command.data()));
+                    result = execute(txn, Command.parseFrom(command.data()), command.index());
+                    if (txn.meta().revision() > meta.revision()) {
+                        revisions.add(new RevisionEvents(txn.meta().revision(), txn.events()));
+                    }
+                    leaseChanges.addAll(txn.leaseChanges());
                     meta = txn.meta();
                     batch.popSavePoint();
                 } catch (RejectedRequestException e) {
@@ -65,16 +83,22 @@ final class RangeStateMachine implements StateMachine {
             throw new IllegalStateException(
                     "range " + rangeId + ": applying up to index " + appliedIndex + " failed", e);
         }
+        // Only now that the batch is in RocksDB: a watcher that falls behind reads these revisions from there.
+        watchHub.compacted(meta.compactRevision());
+        watchHub.publish(revisions);
+        leaseChanges.forEach(leaseClock::applied);
         return results;
     }
 
-    private static CommandResult execute(RangeTransaction txn, Command command) {
+    private static CommandResult execute(RangeTransaction txn, Command command, long logIndex) {
         CommandResult.Builder result = CommandResult.newBuilder();
         switch (command.getWriteCase()) {
             case PUT -> result.setPut(txn.put(command.getPut()));
             case DELETE_RANGE -> result.setDeleteRange(txn.deleteRange(command.getDeleteRange()));
             case TXN -> result.setTxn(txn.txn(command.getTxn()));
             case COMPACTION -> result.setCompaction(txn.compact(command.getCompaction()));
+            case LEASE_GRANT -> result.setLeaseGrant(txn.grantLease(command.getLeaseGrant(), logIndex));
+            case LEASE_REVOKE -> result.setLeaseRevoke(txn.revokeLease(command.getLeaseRevoke()));
             case WRITE_NOT_SET ->
                 throw new RejectedRequestException(Rejection.Kind.MALFORMED, "flotilla: empty command");
         }
@@ -119,6 +143,8 @@ final class RangeStateMachine implements StateMachine {
     public void restore(byte[] snapshot, long appliedIndex) {
         try {
             meta = database.replaceRange(rangeId, snapshot, appliedIndex);
+            watchHub.restored(meta.revision(), meta.compactRevision());
+            leaseClock.replaceAll(database.leases(rangeId));
         } catch (RocksDBException e) {
             throw new IllegalStateException(
                     "range " + rangeId + ": restoring a snapshot at " + appliedIndex + " failed", e);

@@ -10,6 +10,10 @@ import dev.flotilla.kv.etcd.etcdserverpb.Compare;
 import dev.flotilla.kv.etcd.etcdserverpb.DeleteRangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.DeleteRangeResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseGrantRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseGrantResponse;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseRevokeRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.LeaseRevokeResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.PutRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.PutResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
@@ -19,9 +23,12 @@ import dev.flotilla.kv.etcd.etcdserverpb.ResponseHeader;
 import dev.flotilla.kv.etcd.etcdserverpb.ResponseOp;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
+import dev.flotilla.kv.etcd.mvccpb.Event;
 import dev.flotilla.kv.etcd.mvccpb.KeyValue;
+import dev.flotilla.kv.lease.LeaseChange;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
@@ -38,12 +45,15 @@ import org.rocksdb.WriteBatchWithIndex;
 final class RangeTransaction {
     static final String COMPACTED = "etcdserver: mvcc: required revision has been compacted";
     static final String FUTURE_REVISION = "etcdserver: mvcc: required revision is a future revision";
+    static final String LEASE_NOT_FOUND = "etcdserver: requested lease not found";
 
     private final MvccReader reader;
     private final Optional<WriteBatchWithIndex> batch;
     private final RangeMeta before;
     private long compactRevision;
     private boolean wrote;
+    private final List<Event> events = new ArrayList<>();
+    private final List<LeaseChange> leaseChanges = new ArrayList<>();
 
     RangeTransaction(MvccReader reader, Optional<WriteBatchWithIndex> batch, RangeMeta meta) {
         this.reader = reader;
@@ -55,6 +65,18 @@ final class RangeTransaction {
     /** The range's state after this request: one revision more if it wrote anything. */
     RangeMeta meta() {
         return before.withRevision(currentRevision()).withCompactRevision(compactRevision);
+    }
+
+    /** The watch events of this request's writes, by key (empty if it wrote nothing). */
+    List<Event> events() {
+        List<Event> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparing(e -> e.getKv().getKey(), ByteString.unsignedLexicographicalComparator()));
+        return sorted;
+    }
+
+    /** The leases this request granted or revoked. */
+    List<LeaseChange> leaseChanges() {
+        return List.copyOf(leaseChanges);
     }
 
     private long currentRevision() {
@@ -104,20 +126,37 @@ final class RangeTransaction {
                 .build();
     }
 
+    /** The events of {@code span} at revisions {@code from} to {@code to}, by revision, then key (watch history). */
+    List<Event> history(KeySpan span, long from, long to) {
+        MvccHistory.Collector collector = new MvccHistory.Collector(from, to);
+        reader.scanVersions(span, collector);
+        return collector.events();
+    }
+
     PutResponse put(PutRequest request) {
         ByteString key = request.getKey();
         Optional<KeyValue> previous = latest(key);
         if ((request.getIgnoreValue() || request.getIgnoreLease()) && previous.isEmpty()) {
             throw new RejectedRequestException(Rejection.Kind.KEY_NOT_FOUND, "etcdserver: key not found");
         }
-        if (request.getLease() != 0) {
-            // Leases come with their own issue; until then no lease exists.
-            throw new RejectedRequestException(Rejection.Kind.LEASE_NOT_FOUND, "etcdserver: requested lease not found");
+        long previousLease = previous.map(KeyValue::getLease).orElse(0L);
+        long lease = request.getIgnoreLease() ? previousLease : request.getLease();
+        if (lease != 0 && !leaseExists(lease)) {
+            throw new RejectedRequestException(Rejection.Kind.LEASE_NOT_FOUND, LEASE_NOT_FOUND);
         }
         ByteString value = request.getIgnoreValue() ? previous.get().getValue() : request.getValue();
         long createRevision = previous.map(KeyValue::getCreateRevision).orElse(writeRevision());
         long version = previous.map(kv -> kv.getVersion() + 1).orElse(1L);
-        write(key, StoredVersion.live(createRevision, version, 0, value));
+        StoredVersion stored = StoredVersion.live(createRevision, version, lease, value);
+        write(key, stored);
+        if (previousLease != lease) {
+            detach(previousLease, key);
+            attach(lease, key);
+        }
+        Event.Builder event =
+                Event.newBuilder().setType(Event.EventType.PUT).setKv(stored.toKeyValue(key, writeRevision()));
+        previous.ifPresent(event::setPrevKv);
+        events.add(event.build());
         PutResponse.Builder response = PutResponse.newBuilder();
         if (request.getPrevKv()) {
             previous.ifPresent(response::setPrevKv);
@@ -131,14 +170,98 @@ final class RangeTransaction {
                 KeySpan.of(request.getKey(), request.getRangeEnd()),
                 currentRevision(),
                 (key, modRevision, version) -> deleted.add(version.toKeyValue(key, modRevision)));
-        for (KeyValue kv : deleted) {
-            write(kv.getKey(), StoredVersion.DELETED);
-        }
+        deleted.forEach(this::delete);
         DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder().setDeleted(deleted.size());
         if (request.getPrevKv()) {
             response.addAllPrevKvs(deleted);
         }
         return response.build();
+    }
+
+    private void delete(KeyValue kv) {
+        write(kv.getKey(), StoredVersion.DELETED);
+        detach(kv.getLease(), kv.getKey());
+        events.add(Event.newBuilder()
+                .setType(Event.EventType.DELETE)
+                .setKv(KeyValue.newBuilder().setKey(kv.getKey()).setModRevision(writeRevision()))
+                .setPrevKv(kv)
+                .build());
+    }
+
+    /**
+     * Grants a lease: the id the request names, or, for id 0, one derived from the grant's log index (the same on
+     * every replica). Refused if the id is taken. Creates no revision.
+     */
+    LeaseGrantResponse grantLease(LeaseGrantRequest request, long logIndex) {
+        long id = request.getID();
+        if (id == 0) {
+            id = LeaseIds.fromLogIndex(logIndex, this::leaseExists);
+        } else if (leaseExists(id)) {
+            throw new RejectedRequestException(Rejection.Kind.LEASE_EXISTS, "etcdserver: lease already exists");
+        }
+        put(
+                KeyCodec.leaseKey(reader.rangeId(), id),
+                ByteBuffer.allocate(Long.BYTES).putLong(request.getTTL()).array());
+        leaseChanges.add(new LeaseChange.Granted(id, request.getTTL()));
+        return LeaseGrantResponse.newBuilder()
+                .setID(id)
+                .setTTL(request.getTTL())
+                .build();
+    }
+
+    /** Revokes a lease and deletes every key attached to it, all in one revision (none if no key was attached). */
+    LeaseRevokeResponse revokeLease(LeaseRevokeRequest request) {
+        long id = request.getID();
+        if (!leaseExists(id)) {
+            throw new RejectedRequestException(Rejection.Kind.LEASE_NOT_FOUND, LEASE_NOT_FOUND);
+        }
+        for (ByteString key : attachedKeys(id)) {
+            latest(key).ifPresent(this::delete);
+        }
+        remove(KeyCodec.leaseKey(reader.rangeId(), id));
+        leaseChanges.add(new LeaseChange.Revoked(id));
+        return LeaseRevokeResponse.getDefaultInstance();
+    }
+
+    /** The keys attached to lease {@code id}, in key order. */
+    List<ByteString> attachedKeys(long id) {
+        List<ByteString> keys = new ArrayList<>();
+        reader.scanPrefix(
+                KeyCodec.attachmentPrefix(reader.rangeId(), id),
+                (stored, value) -> keys.add(KeyCodec.attachedKey(stored)));
+        return keys;
+    }
+
+    /** The granted TTL of lease {@code id}, if it exists. */
+    Optional<Long> leaseTtl(long id) {
+        return reader.get(KeyCodec.leaseKey(reader.rangeId(), id))
+                .map(bytes -> ByteBuffer.wrap(bytes).getLong());
+    }
+
+    /** Every lease of the range: id and granted TTL, by id. */
+    List<LeaseChange.Granted> leases() {
+        List<LeaseChange.Granted> leases = new ArrayList<>();
+        reader.scanPrefix(
+                KeyCodec.leasePrefix(reader.rangeId()),
+                (stored, value) -> leases.add(new LeaseChange.Granted(
+                        KeyCodec.leaseId(stored), ByteBuffer.wrap(value).getLong())));
+        return leases;
+    }
+
+    private boolean leaseExists(long id) {
+        return leaseTtl(id).isPresent();
+    }
+
+    private void attach(long lease, ByteString key) {
+        if (lease != 0) {
+            put(KeyCodec.attachmentKey(reader.rangeId(), lease, key), new byte[0]);
+        }
+    }
+
+    private void detach(long lease, ByteString key) {
+        if (lease != 0) {
+            remove(KeyCodec.attachmentKey(reader.rangeId(), lease, key));
+        }
     }
 
     TxnResponse txn(TxnRequest request) {
@@ -230,12 +353,20 @@ final class RangeTransaction {
     }
 
     private void write(ByteString key, StoredVersion version) {
+        put(KeyCodec.versionKey(reader.rangeId(), key, writeRevision()), version.encode());
+        wrote = true;
+    }
+
+    private void put(byte[] storedKey, byte[] value) {
         try {
-            writable().put(KeyCodec.versionKey(reader.rangeId(), key, writeRevision()), version.encode());
+            writable().put(storedKey, value);
         } catch (RocksDBException e) {
             throw new IllegalStateException("writing to the apply batch failed", e);
         }
-        wrote = true;
+    }
+
+    private void remove(byte[] storedKey) {
+        delete(writable(), storedKey);
     }
 
     private static void delete(WriteBatchWithIndex writes, byte[] storedKey) {

@@ -262,6 +262,8 @@ class MvccStoreTest {
         store.put("a", "3");
         store.delete("b", "");
         store.compact(2);
+        long lease = LeaseStateMachineTest.grant(store, 0, 30).getLeaseGrant().getID();
+        LeaseStateMachineTest.putWithLease(store, "leased", lease);
         byte[] snapshot = store.machine().snapshot();
 
         try (StoreFixture replica = new StoreFixture(dir.resolve("replica"))) {
@@ -272,12 +274,20 @@ class MvccStoreTest {
                     replica.store().hashKv(StoreFixture.RANGE, 0).getHash(),
                     "the same history");
             assertEquals(
-                    List.of("a"),
+                    store.store().leases(StoreFixture.RANGE), replica.store().leases(StoreFixture.RANGE));
+            assertTrue(
+                    replica.store()
+                            .leaseClock(StoreFixture.RANGE)
+                            .remaining(lease)
+                            .isPresent(),
+                    "lease followed");
+            assertEquals(
+                    List.of("a", "leased"),
                     keys(replica.range(RangeRequest.newBuilder()
                             .setKey(bytes("\0"))
                             .setRangeEnd(bytes("\0"))
                             .build())));
-            assertEquals(5, replica.get("a").getHeader().getRevision(), "revision of the snapshot");
+            assertEquals(6, replica.get("a").getHeader().getRevision(), "revision of the snapshot");
             assertEquals(
                     Rejection.Kind.COMPACTED,
                     assertThrows(

@@ -1,0 +1,45 @@
+package dev.flotilla.kv.grpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.flotilla.kv.RejectedRequestException;
+import dev.flotilla.kv.command.Command;
+import dev.flotilla.kv.command.CommandResult;
+import dev.flotilla.runtime.RaftNode;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Proposes commands to a range and decodes their results: completes, on {@code executor}, with the state machine's
+ * result and a complete header once the command has applied on this node (a follower forwards the proposal), or
+ * fails with {@link RejectedRequestException} if the state machine refused it.
+ */
+final class RangeWrites {
+    private final RaftNode node;
+    private final ResponseHeaders headers;
+    private final Executor executor;
+
+    RangeWrites(RaftNode node, ResponseHeaders headers, Executor executor) {
+        this.node = node;
+        this.headers = headers;
+        this.executor = executor;
+    }
+
+    CompletableFuture<CommandResult> propose(long range, Command command) {
+        return node.propose(range, command.toByteArray())
+                .thenApplyAsync(RangeWrites::decode, executor)
+                .thenCompose(result -> headers.complete(range, result));
+    }
+
+    private static CommandResult decode(byte[] bytes) {
+        CommandResult result;
+        try {
+            result = CommandResult.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("undecodable command result", e);
+        }
+        if (result.hasRejection()) {
+            throw new RejectedRequestException(result.getRejection());
+        }
+        return result;
+    }
+}
