@@ -12,8 +12,6 @@ import dev.flotilla.transport.netty.NettyTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -25,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Start.</b> {@link #start} opens the store and the log (a restart finds its data there), joins the initial
  * cluster's first range (the same call on every start: a range already in the log reopens as it was) and serves
- * clients before returning. Requests that arrive before the range has a leader fail with UNAVAILABLE.
+ * clients before returning. Requests that arrive before the range has a leader fail with UNAVAILABLE. A node added
+ * with MemberAdd ({@link ClusterState#EXISTING}) instead hosts the first range with an empty log, catches up from the
+ * leader, and then publishes its name and client URL into the member table.
  *
  * <p><b>Stop.</b> {@link #close} stops accepting clients, lets calls in flight finish for a moment, closes the Raft
  * node (its log is durable for everything acknowledged) and flushes and closes the store.
@@ -37,19 +37,30 @@ public final class KvServer implements AutoCloseable {
     private final KvStore store;
     private final RaftNode node;
     private final ClientApi api;
+    private final MemberPublisher publisher;
+    private final ClusterDirectory directory;
 
-    private KvServer(ServerConfig config, KvStore store, RaftNode node, ClientApi api) {
+    private KvServer(
+            ServerConfig config,
+            KvStore store,
+            RaftNode node,
+            ClientApi api,
+            MemberPublisher publisher,
+            ClusterDirectory directory) {
         this.config = config;
+        this.directory = directory;
         this.store = store;
         this.node = node;
         this.api = api;
+        this.publisher = publisher;
     }
 
     public static KvServer start(ServerConfig config) throws IOException {
         KvStore store = KvStore.open(config.dataDir().resolve("kv"), config.rocksdb());
+        ClusterDirectory directory = ClusterDirectory.open(config, store);
         RaftNode node;
         try {
-            node = startNode(config, store);
+            node = startNode(config, store, directory);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -58,16 +69,21 @@ public final class KvServer implements AutoCloseable {
             Set<Long> voters =
                     config.initialCluster().stream().map(MemberConfig::id).collect(Collectors.toSet());
             for (long range : RangeMap.singleRange().rangeIds()) {
-                node.createGroup(range, Membership.ofVoters(voters)).join();
+                if (config.initialClusterState() == ClusterState.EXISTING) {
+                    node.joinGroup(range).join();
+                } else {
+                    node.createGroup(range, Membership.ofVoters(voters)).join();
+                }
             }
-            ClientApi api = ClientApi.start(config, node, store, RangeMap.singleRange());
+            ClientApi api = ClientApi.start(config, node, store, RangeMap.singleRange(), directory);
             LOG.info(
                     "node {} serves clients on {} and peers on {}, data in {}",
                     config.nodeId(),
                     api.address(),
                     config.peerListenAddress(),
                     config.dataDir());
-            return new KvServer(config, store, node, api);
+            MemberPublisher publisher = MemberPublisher.start(config, directory, node);
+            return new KvServer(config, store, node, api, publisher, directory);
         } catch (IOException | RuntimeException e) {
             node.close();
             store.close();
@@ -75,14 +91,12 @@ public final class KvServer implements AutoCloseable {
         }
     }
 
-    private static RaftNode startNode(ServerConfig config, KvStore store) throws IOException {
+    private static RaftNode startNode(ServerConfig config, KvStore store, ClusterDirectory directory)
+            throws IOException {
         LogEngine log = LogEngine.open(LogEngineConfig.defaults(config.dataDir().resolve("log"))
                 .withSegmentSizeBytes(config.log().segmentSizeBytes()));
-        Map<Long, InetSocketAddress> peers = config.initialCluster().stream()
-                .collect(Collectors.toUnmodifiableMap(MemberConfig::id, MemberConfig::peerAddress));
         NettyTransport transport = new NettyTransport(
-                TransportConfig.defaults(config.nodeId(), config.clusterId(), config.peerListenAddress()),
-                id -> Optional.ofNullable(peers.get(id)));
+                TransportConfig.defaults(config.nodeId(), config.clusterId(), config.peerListenAddress()), directory);
         RaftTimingConfig timing = config.raft();
         RaftNodeConfig nodeConfig = new RaftNodeConfig(
                 RaftConfig.defaults(config.nodeId()).withElectionTicks(timing.electionTicks(), timing.heartbeatTicks()),
@@ -102,8 +116,14 @@ public final class KvServer implements AutoCloseable {
         return node;
     }
 
+    /** The members and addresses this node knows (its transport's address book). */
+    public ClusterDirectory directory() {
+        return directory;
+    }
+
     @Override
     public void close() {
+        publisher.close();
         api.close();
         node.close();
         store.close();

@@ -1,5 +1,6 @@
 package dev.flotilla.kv;
 
+import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
@@ -9,6 +10,8 @@ import dev.flotilla.kv.mvcc.MvccDatabase;
 import dev.flotilla.runtime.StateMachine;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The MVCC key-value data of one node: one RocksDB shared by every range the node hosts, each range's keys under its
@@ -48,6 +51,18 @@ public interface KvStore extends AutoCloseable {
      * how tests and operators compare replicas. Refused like a read for a compacted or future revision.
      */
     HashKVResponse hashKv(long rangeId, long revision);
+
+    /**
+     * The rows of the cluster's member table that range {@code rangeId} replicates (the first range does; see {@link
+     * dev.flotilla.kv.command.MemberRecord}), as applied on this node, in member id order.
+     */
+    List<MemberRecord> members(long rangeId);
+
+    /**
+     * Calls {@code listener} with each member row right after the batch that wrote it is applied, on the Raft
+     * driver thread (so it must be fast and must not block), including rows replayed after a restart.
+     */
+    void onMemberChange(Consumer<MemberRecord> listener);
 
     /** Bytes on disk and in memtables, for status reports. */
     long sizeBytes();

@@ -14,7 +14,10 @@ import java.util.Optional;
  * @param dataDir holds the Raft log ({@code log/}) and the RocksDB store ({@code kv/})
  * @param peerListenAddress where this node listens for other nodes
  * @param clientListenAddress where this node listens for clients
- * @param initialCluster the members the cluster starts with (the same list on every node)
+ * @param initialCluster the members the cluster starts with (the same list on every node); a node that joins a
+ *     running cluster lists the members it can reach to join, itself included
+ * @param initialClusterState whether this node starts a new cluster or joins a running one
+ * @param metricsListenAddress where this node serves its Prometheus metrics over HTTP; empty: not served
  */
 public record ServerConfig(
         long nodeId,
@@ -26,7 +29,9 @@ public record ServerConfig(
         RaftTimingConfig raft,
         LogConfig log,
         RocksDbConfig rocksdb,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        ClusterState initialClusterState,
+        Optional<InetSocketAddress> metricsListenAddress) {
     public ServerConfig {
         if (nodeId < 1) {
             throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
@@ -48,6 +53,35 @@ public record ServerConfig(
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(rocksdb, "rocksdb");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(initialClusterState, "initialClusterState");
+        Objects.requireNonNull(metricsListenAddress, "metricsListenAddress");
+    }
+
+    /** A node of a new cluster that serves no metrics. */
+    public ServerConfig(
+            long nodeId,
+            long clusterId,
+            Path dataDir,
+            InetSocketAddress peerListenAddress,
+            InetSocketAddress clientListenAddress,
+            List<MemberConfig> initialCluster,
+            RaftTimingConfig raft,
+            LogConfig log,
+            RocksDbConfig rocksdb,
+            LimitsConfig limits) {
+        this(
+                nodeId,
+                clusterId,
+                dataDir,
+                peerListenAddress,
+                clientListenAddress,
+                initialCluster,
+                raft,
+                log,
+                rocksdb,
+                limits,
+                ClusterState.NEW,
+                Optional.empty());
     }
 
     public Optional<MemberConfig> member(long id) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,34 @@ final class LocalCluster implements AutoCloseable {
     /** Fast ticks, with elections slow enough (0.5–1 s) not to churn on a loaded 2-core machine. */
     static RaftTimingConfig fastTiming() {
         return new RaftTimingConfig(20, 25, 2, 3000);
+    }
+
+    /** Ports for one more member, which the cluster does not know yet (add it with MemberAdd). */
+    MemberConfig reserveMember() throws IOException {
+        List<Integer> ports = FreePorts.take(2);
+        MemberConfig member = new MemberConfig(members.size() + 1, loopback(ports.get(0)), loopback(ports.get(1)));
+        members.add(member);
+        return member;
+    }
+
+    /** Starts a member added with MemberAdd: it joins the running cluster. */
+    void startJoining(long id) throws IOException {
+        ServerConfig base = config(id);
+        servers.put(
+                id,
+                KvServer.start(new ServerConfig(
+                        base.nodeId(),
+                        base.clusterId(),
+                        base.dataDir(),
+                        base.peerListenAddress(),
+                        base.clientListenAddress(),
+                        base.initialCluster(),
+                        base.raft(),
+                        base.log(),
+                        base.rocksdb(),
+                        base.limits(),
+                        ClusterState.EXISTING,
+                        Optional.empty())));
     }
 
     ServerConfig config(long id) {

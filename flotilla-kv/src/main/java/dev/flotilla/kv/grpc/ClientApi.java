@@ -1,5 +1,6 @@
 package dev.flotilla.kv.grpc;
 
+import dev.flotilla.kv.ClusterDirectory;
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.ServerConfig;
@@ -27,13 +28,16 @@ public final class ClientApi implements AutoCloseable {
 
     private final Server server;
     private final ExecutorService executor;
+    private final MembershipChanges membershipChanges;
 
-    private ClientApi(Server server, ExecutorService executor) {
+    private ClientApi(Server server, ExecutorService executor, MembershipChanges membershipChanges) {
         this.server = server;
         this.executor = executor;
+        this.membershipChanges = membershipChanges;
     }
 
-    public static ClientApi start(ServerConfig config, RaftNode node, KvStore store, RangeMap ranges)
+    public static ClientApi start(
+            ServerConfig config, RaftNode node, KvStore store, RangeMap ranges, ClusterDirectory directory)
             throws IOException {
         ExecutorService executor = Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), namedDaemons("flotilla-kv-client"));
@@ -42,10 +46,12 @@ public final class ClientApi implements AutoCloseable {
         Replies replies = new Replies(errors, executor);
         ResponseHeaders headers = new ResponseHeaders(node, config.clusterId(), config.nodeId());
         RequestChecks checks = new RequestChecks(config.limits());
+        MembershipChanges membershipChanges = new MembershipChanges(
+                node, directory, config.nodeId(), headers, config.raft().requestTimeoutMs());
         Server server = NettyServerBuilder.forAddress(config.clientListenAddress())
                 .maxInboundMessageSize(config.limits().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                 .addService(new KvService(node, store, ranges, checks, headers, replies, executor))
-                .addService(new ClusterService(node, config, headers, replies))
+                .addService(new ClusterService(node, directory, membershipChanges, headers, replies))
                 .addService(new MaintenanceService(node, store, config.nodeId(), headers, replies))
                 .addService(new WatchGrpc.WatchImplBase() {})
                 .addService(new LeaseGrpc.LeaseImplBase() {})
@@ -55,9 +61,10 @@ public final class ClientApi implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             executor.shutdownNow();
+            membershipChanges.close();
             throw new IOException("cannot serve clients on " + config.clientListenAddress() + ": " + e.getMessage(), e);
         }
-        return new ClientApi(server, executor);
+        return new ClientApi(server, executor, membershipChanges);
     }
 
     private static java.util.concurrent.ThreadFactory namedDaemons(String prefix) {
@@ -85,5 +92,6 @@ public final class ClientApi implements AutoCloseable {
             server.shutdownNow();
         }
         executor.shutdownNow();
+        membershipChanges.close();
     }
 }

@@ -40,7 +40,7 @@ final class ResponseHeaders {
                 case RANGE ->
                     builder.getRangeBuilder()
                             .setHeader(complete(result.getRange().getHeader(), term));
-                case REJECTION, OUTCOME_NOT_SET -> {}
+                case REJECTION, MEMBER, OUTCOME_NOT_SET -> {}
             }
             return builder.build();
         });

@@ -22,7 +22,7 @@ final class Headers {
             case TXN -> builder.setTxn(withRevision(result.getTxn(), header));
             case COMPACTION -> builder.getCompactionBuilder().setHeader(header);
             case RANGE -> builder.getRangeBuilder().setHeader(header);
-            case REJECTION, OUTCOME_NOT_SET -> {}
+            case REJECTION, MEMBER, OUTCOME_NOT_SET -> {}
         }
         return builder.build();
     }

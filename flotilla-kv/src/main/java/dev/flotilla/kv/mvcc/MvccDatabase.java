@@ -3,6 +3,7 @@ package dev.flotilla.kv.mvcc;
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.command.CommandResult;
+import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.FlushOptions;
@@ -41,6 +44,7 @@ public final class MvccDatabase implements KvStore {
     private final LRUCache cache;
     private final WriteOptions writeOptions;
     private final FlushTracker flushes;
+    private final List<Consumer<MemberRecord>> memberListeners = new CopyOnWriteArrayList<>();
 
     private MvccDatabase(RocksDB db, Options options, LRUCache cache, FlushTracker flushes) {
         this.db = db;
@@ -94,6 +98,25 @@ public final class MvccDatabase implements KvStore {
     @Override
     public HashKVResponse hashKv(long rangeId, long revision) {
         return readSnapshot(rangeId, txn -> txn.hashKv(revision));
+    }
+
+    @Override
+    public List<MemberRecord> members(long rangeId) {
+        return MemberTable.rows(db, rangeId);
+    }
+
+    @Override
+    public void onMemberChange(Consumer<MemberRecord> listener) {
+        memberListeners.add(listener);
+    }
+
+    MemberRecord upsertMember(long rangeId, WriteBatchWithIndex batch, MemberRecord update) throws RocksDBException {
+        return MemberTable.upsert(db, batch, rangeId, update);
+    }
+
+    /** Tells the listeners about a row once its batch is written. Driver thread only. */
+    void memberChanged(MemberRecord row) {
+        memberListeners.forEach(listener -> listener.accept(row));
     }
 
     /** Runs a read-only request against one snapshot of the range, with headers at the range's current revision. */

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.flotilla.kv.RejectedRequestException;
 import dev.flotilla.kv.command.Command;
 import dev.flotilla.kv.command.CommandResult;
+import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.command.Rejection;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.runtime.StateMachine;
@@ -18,7 +19,8 @@ import org.rocksdb.WriteBatchWithIndex;
  * to {@link #apply} is one RocksDB write batch that also carries the range's applied index and revision, so the
  * database never holds a command's effect without the index that produced it. A command that is rejected (a
  * compacted revision in a Txn, say) is rolled back to its save point: nothing of it applies, and the rest of the batch
- * does.
+ * does. Member commands (first range only) replace a row of the cluster's member table in the same batch; they
+ * create no revision, as etcd's membership changes do not.
  */
 final class RangeStateMachine implements StateMachine {
     private final MvccDatabase database;
@@ -34,6 +36,7 @@ final class RangeStateMachine implements StateMachine {
     @Override
     public List<byte[]> apply(List<AppliedCommand> commands, long appliedIndex) {
         List<byte[]> results = new ArrayList<>(commands.size());
+        List<MemberRecord> memberRows = new ArrayList<>();
         try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
             MvccReader reader = database.batchReader(rangeId, batch);
             for (AppliedCommand command : commands) {
@@ -41,7 +44,14 @@ final class RangeStateMachine implements StateMachine {
                 RangeTransaction txn = new RangeTransaction(reader, Optional.of(batch), meta);
                 CommandResult result;
                 try {
-                    result = execute(txn, Command.parseFrom(command.data()));
+                    Command decoded = Command.parseFrom(command.data());
+                    if (decoded.hasMember()) {
+                        MemberRecord row = database.upsertMember(rangeId, batch, decoded.getMember());
+                        memberRows.add(row);
+                        result = CommandResult.newBuilder().setMember(row).build();
+                    } else {
+                        result = execute(txn, decoded);
+                    }
                     meta = txn.meta();
                     batch.popSavePoint();
                 } catch (RejectedRequestException e) {
@@ -61,6 +71,7 @@ final class RangeStateMachine implements StateMachine {
             }
             meta = meta.withApplied(appliedIndex);
             database.commit(rangeId, batch, meta);
+            memberRows.forEach(database::memberChanged);
         } catch (RocksDBException e) {
             throw new IllegalStateException(
                     "range " + rangeId + ": applying up to index " + appliedIndex + " failed", e);
@@ -75,6 +86,7 @@ final class RangeStateMachine implements StateMachine {
             case DELETE_RANGE -> result.setDeleteRange(txn.deleteRange(command.getDeleteRange()));
             case TXN -> result.setTxn(txn.txn(command.getTxn()));
             case COMPACTION -> result.setCompaction(txn.compact(command.getCompaction()));
+            case MEMBER -> throw new IllegalStateException("member commands do not touch the MVCC data");
             case WRITE_NOT_SET ->
                 throw new RejectedRequestException(Rejection.Kind.MALFORMED, "flotilla: empty command");
         }

@@ -3,10 +3,12 @@ package dev.flotilla.kv.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.flotilla.kv.ClusterState;
 import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.ServerConfig;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConfigFileTest {
@@ -32,6 +34,20 @@ class ConfigFileTest {
         assertEquals(22379, config.clientListenAddress().getPort());
         assertEquals(2, config.initialCluster().size());
         assertEquals(LimitsConfig.defaults(), config.limits());
+        assertEquals(ClusterState.NEW, config.initialClusterState());
+        assertEquals(Optional.empty(), config.metricsListenAddress());
+    }
+
+    @Test
+    void aJoiningNodeSaysSoAndMetricsGetAnAddress() {
+        ServerConfig config = ConfigFile.parse(
+                MINIMAL + "initial-cluster-state: existing\nmetrics-listen-address: 127.0.0.1:2381\n", Map.of());
+        assertEquals(ClusterState.EXISTING, config.initialClusterState());
+        assertEquals(2381, config.metricsListenAddress().orElseThrow().getPort());
+        assertError(
+                "config field 'initial-cluster-state': must be 'new' or 'existing', was 'joining'",
+                MINIMAL + "initial-cluster-state: joining\n",
+                Map.of());
     }
 
     @Test
