@@ -18,8 +18,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** Real servers in one JVM on loopback, each with its own data directory; servers can stop and start again. */
-final class LocalCluster implements AutoCloseable {
-    static final long CLUSTER_ID = 42;
+public final class LocalCluster implements AutoCloseable {
+    public static final long CLUSTER_ID = 42;
 
     private final Path root;
     private final List<MemberConfig> members = new ArrayList<>();
@@ -27,7 +27,7 @@ final class LocalCluster implements AutoCloseable {
     private final Map<Long, ManagedChannel> channels = new TreeMap<>();
     private final RaftTimingConfig timing;
 
-    LocalCluster(Path root, int size, RaftTimingConfig timing) throws IOException {
+    public LocalCluster(Path root, int size, RaftTimingConfig timing) throws IOException {
         this.root = root;
         this.timing = timing;
         List<Integer> ports = FreePorts.take(2 * size);
@@ -40,7 +40,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** Fast ticks, with elections slow enough (0.5–1 s) not to churn on a loaded 2-core machine. */
-    static RaftTimingConfig fastTiming() {
+    public static RaftTimingConfig fastTiming() {
         return new RaftTimingConfig(20, 25, 2, 3000);
     }
 
@@ -72,7 +72,7 @@ final class LocalCluster implements AutoCloseable {
                         Optional.empty())));
     }
 
-    ServerConfig config(long id) {
+    public ServerConfig config(long id) {
         MemberConfig self = members.get((int) id - 1);
         return new ServerConfig(
                 id,
@@ -112,7 +112,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** The node that leads the first range, once one does and every running node knows it. */
-    long awaitLeader() throws InterruptedException {
+    public long awaitLeader() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             Set<Long> known = new HashSet<>();
