@@ -1,6 +1,7 @@
 package dev.flotilla.kv;
 
 import dev.flotilla.kv.grpc.ClientApi;
+import dev.flotilla.kv.metrics.NodeMetrics;
 import dev.flotilla.log.LogEngine;
 import dev.flotilla.log.LogEngineConfig;
 import dev.flotilla.raft.Membership;
@@ -12,6 +13,7 @@ import dev.flotilla.transport.netty.NettyTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -39,6 +41,7 @@ public final class KvServer implements AutoCloseable {
     private final ClientApi api;
     private final MemberPublisher publisher;
     private final ClusterDirectory directory;
+    private final Optional<NodeMetrics> metrics;
 
     private KvServer(
             ServerConfig config,
@@ -46,25 +49,31 @@ public final class KvServer implements AutoCloseable {
             RaftNode node,
             ClientApi api,
             MemberPublisher publisher,
-            ClusterDirectory directory) {
+            ClusterDirectory directory,
+            Optional<NodeMetrics> metrics) {
         this.config = config;
         this.directory = directory;
         this.store = store;
         this.node = node;
         this.api = api;
         this.publisher = publisher;
+        this.metrics = metrics;
     }
 
     public static KvServer start(ServerConfig config) throws IOException {
         KvStore store = KvStore.open(config.dataDir().resolve("kv"), config.rocksdb());
         ClusterDirectory directory = ClusterDirectory.open(config, store);
+        LogEngine log;
         RaftNode node;
         try {
-            node = startNode(config, store, directory);
+            log = LogEngine.open(LogEngineConfig.defaults(config.dataDir().resolve("log"))
+                    .withSegmentSizeBytes(config.log().segmentSizeBytes()));
+            node = startNode(config, log, store, directory);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
         }
+        Optional<NodeMetrics> metrics = Optional.empty();
         try {
             Set<Long> voters =
                     config.initialCluster().stream().map(MemberConfig::id).collect(Collectors.toSet());
@@ -75,7 +84,12 @@ public final class KvServer implements AutoCloseable {
                     node.createGroup(range, Membership.ofVoters(voters)).join();
                 }
             }
-            ClientApi api = ClientApi.start(config, node, store, RangeMap.singleRange(), directory);
+            if (config.metricsListenAddress().isPresent()) {
+                metrics = Optional.of(
+                        NodeMetrics.start(config.metricsListenAddress().get(), node, log));
+            }
+            RaftNode measured = metrics.map(m -> m.measuringProposals(node)).orElse(node);
+            ClientApi api = ClientApi.start(config, measured, store, RangeMap.singleRange(), directory);
             LOG.info(
                     "node {} serves clients on {} and peers on {}, data in {}",
                     config.nodeId(),
@@ -83,18 +97,16 @@ public final class KvServer implements AutoCloseable {
                     config.peerListenAddress(),
                     config.dataDir());
             MemberPublisher publisher = MemberPublisher.start(config, directory, node);
-            return new KvServer(config, store, node, api, publisher, directory);
+            return new KvServer(config, store, node, api, publisher, directory, metrics);
         } catch (IOException | RuntimeException e) {
+            metrics.ifPresent(NodeMetrics::close);
             node.close();
             store.close();
             throw e;
         }
     }
 
-    private static RaftNode startNode(ServerConfig config, KvStore store, ClusterDirectory directory)
-            throws IOException {
-        LogEngine log = LogEngine.open(LogEngineConfig.defaults(config.dataDir().resolve("log"))
-                .withSegmentSizeBytes(config.log().segmentSizeBytes()));
+    private static RaftNode startNode(ServerConfig config, LogEngine log, KvStore store, ClusterDirectory directory) {
         NettyTransport transport = new NettyTransport(
                 TransportConfig.defaults(config.nodeId(), config.clusterId(), config.peerListenAddress()), directory);
         RaftTimingConfig timing = config.raft();
@@ -116,6 +128,11 @@ public final class KvServer implements AutoCloseable {
         return node;
     }
 
+    /** Where this node serves its Prometheus metrics, if it does (the bound port, when port 0 was asked for). */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return metrics.map(NodeMetrics::address);
+    }
+
     /** The members and addresses this node knows (its transport's address book). */
     public ClusterDirectory directory() {
         return directory;
@@ -125,6 +142,7 @@ public final class KvServer implements AutoCloseable {
     public void close() {
         publisher.close();
         api.close();
+        metrics.ifPresent(NodeMetrics::close);
         node.close();
         store.close();
         LOG.info("node {} stopped", config.nodeId());

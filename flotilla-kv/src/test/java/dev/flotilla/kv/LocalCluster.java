@@ -52,7 +52,7 @@ public final class LocalCluster implements AutoCloseable {
         return member;
     }
 
-    /** Starts a member added with MemberAdd: it joins the running cluster. */
+    /** Starts a member added with MemberAdd: it joins the running cluster. Every node serves metrics on a free port. */
     void startJoining(long id) throws IOException {
         ServerConfig base = config(id);
         servers.put(
@@ -84,7 +84,9 @@ public final class LocalCluster implements AutoCloseable {
                 timing,
                 LogConfig.defaults(),
                 new RocksDbConfig(4 << 20, 8 << 20),
-                new LimitsConfig(64 * 1024, 16));
+                new LimitsConfig(64 * 1024, 16),
+                ClusterState.NEW,
+                Optional.of(loopback(0)));
     }
 
     void start(long id) throws IOException {
@@ -95,16 +97,16 @@ public final class LocalCluster implements AutoCloseable {
         servers.remove(id).close();
     }
 
-    KvServer server(long id) {
+    public KvServer server(long id) {
         return servers.get(id);
     }
 
     /** A blocking KV client of node {@code id}, with a deadline per call. */
-    KVGrpc.KVBlockingStub kv(long id) {
+    public KVGrpc.KVBlockingStub kv(long id) {
         return KVGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
-    ManagedChannel channel(long id) {
+    public ManagedChannel channel(long id) {
         return channels.computeIfAbsent(id, i -> NettyChannelBuilder.forAddress(
                         members.get((int) (long) i - 1).clientAddress())
                 .usePlaintext()
