@@ -1,7 +1,9 @@
 package dev.flotilla.cli;
 
 import dev.flotilla.kv.cli.DevCommand;
+import dev.flotilla.kv.cli.MemberCommand;
 import dev.flotilla.kv.cli.ServerCommand;
+import dev.flotilla.kv.cli.StatusCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +18,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = FlotillaCommand.BuildVersion.class,
         description = "Flotilla: a multi-Raft engine and the replicated key-value store built on it.",
-        subcommands = {DevCommand.class, ServerCommand.class, SimCommand.class, BenchCommand.class, CheckCommand.class})
+        subcommands = {
+            DevCommand.class,
+            ServerCommand.class,
+            MemberCommand.class,
+            StatusCommand.class,
+            SimCommand.class,
+            BenchCommand.class,
+            CheckCommand.class
+        })
 public final class FlotillaCommand implements Runnable {
     @Spec
     CommandSpec spec;

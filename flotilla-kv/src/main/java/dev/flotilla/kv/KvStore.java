@@ -1,5 +1,6 @@
 package dev.flotilla.kv;
 
+import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The MVCC key-value data of one node: one RocksDB shared by every range the node hosts, each range's keys under its
@@ -68,6 +70,18 @@ public interface KvStore extends AutoCloseable {
 
     /** One lease as this node has applied it, with its keys, if it exists. */
     Optional<StoredLease> lease(long rangeId, long leaseId);
+
+    /**
+     * The rows of the cluster's member table that range {@code rangeId} replicates (the first range does; see {@link
+     * dev.flotilla.kv.command.MemberRecord}), as applied on this node, in member id order.
+     */
+    List<MemberRecord> members(long rangeId);
+
+    /**
+     * Calls {@code listener} with each member row right after the batch that wrote it is applied, on the Raft
+     * driver thread (so it must be fast and must not block), including rows replayed after a restart.
+     */
+    void onMemberChange(Consumer<MemberRecord> listener);
 
     /** Bytes on disk and in memtables, for status reports. */
     long sizeBytes();

@@ -20,14 +20,10 @@ public record MemberConfig(long id, InetSocketAddress peerAddress, InetSocketAdd
     }
 
     public String peerUrl() {
-        return url(peerAddress);
+        return MemberUrls.of(peerAddress);
     }
 
     public String clientUrl() {
-        return url(clientAddress);
-    }
-
-    private static String url(InetSocketAddress address) {
-        return "http://" + address.getHostString() + ":" + address.getPort();
+        return MemberUrls.of(clientAddress);
     }
 }

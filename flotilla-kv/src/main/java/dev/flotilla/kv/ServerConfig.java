@@ -15,7 +15,11 @@ import java.util.Optional;
  * @param peerListenAddress where this node listens for other nodes
  * @param clientListenAddress where this node listens for clients
  * @param initialCluster the members the cluster starts with (the same list on every node)
+ * @param initialCluster the members the cluster starts with (the same list on every node); a node that joins a
+ *     running cluster lists the members it can reach to join, itself included
  * @param ranges how the key space is cut into ranges (the same on every node, from the first start on)
+ * @param initialClusterState whether this node starts a new cluster or joins a running one
+ * @param metricsListenAddress where this node serves its Prometheus metrics over HTTP; empty: not served
  */
 public record ServerConfig(
         long nodeId,
@@ -28,7 +32,9 @@ public record ServerConfig(
         LogConfig log,
         RocksDbConfig rocksdb,
         LimitsConfig limits,
-        RangesConfig ranges) {
+        RangesConfig ranges,
+        ClusterState initialClusterState,
+        Optional<InetSocketAddress> metricsListenAddress) {
     public ServerConfig {
         if (nodeId < 1) {
             throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
@@ -51,6 +57,36 @@ public record ServerConfig(
         Objects.requireNonNull(rocksdb, "rocksdb");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(ranges, "ranges");
+        Objects.requireNonNull(initialClusterState, "initialClusterState");
+        Objects.requireNonNull(metricsListenAddress, "metricsListenAddress");
+    }
+
+    /** A node of a new cluster that serves no metrics. */
+    public ServerConfig(
+            long nodeId,
+            long clusterId,
+            Path dataDir,
+            InetSocketAddress peerListenAddress,
+            InetSocketAddress clientListenAddress,
+            List<MemberConfig> initialCluster,
+            RaftTimingConfig raft,
+            LogConfig log,
+            RocksDbConfig rocksdb,
+            LimitsConfig limits) {
+        this(
+                nodeId,
+                clusterId,
+                dataDir,
+                peerListenAddress,
+                clientListenAddress,
+                initialCluster,
+                raft,
+                log,
+                rocksdb,
+                limits,
+                RangesConfig.defaults(),
+                ClusterState.NEW,
+                Optional.empty());
     }
 
     public Optional<MemberConfig> member(long id) {

@@ -12,13 +12,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** Real servers in one JVM on loopback, each with its own data directory; servers can stop and start again. */
-final class LocalCluster implements AutoCloseable {
-    static final long CLUSTER_ID = 42;
+public final class LocalCluster implements AutoCloseable {
+    public static final long CLUSTER_ID = 42;
 
     private final Path root;
     private final List<MemberConfig> members = new ArrayList<>();
@@ -27,11 +28,11 @@ final class LocalCluster implements AutoCloseable {
     private final RaftTimingConfig timing;
     private final RangesConfig ranges;
 
-    LocalCluster(Path root, int size, RaftTimingConfig timing) throws IOException {
+    public LocalCluster(Path root, int size, RaftTimingConfig timing) throws IOException {
         this(root, size, timing, RangesConfig.defaults());
     }
 
-    LocalCluster(Path root, int size, RaftTimingConfig timing, RangesConfig ranges) throws IOException {
+    public LocalCluster(Path root, int size, RaftTimingConfig timing, RangesConfig ranges) throws IOException {
         this.root = root;
         this.timing = timing;
         this.ranges = ranges;
@@ -45,11 +46,40 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** Fast ticks, with elections slow enough (0.5–1 s) not to churn on a loaded 2-core machine. */
-    static RaftTimingConfig fastTiming() {
+    public static RaftTimingConfig fastTiming() {
         return new RaftTimingConfig(20, 25, 2, 3000);
     }
 
-    ServerConfig config(long id) {
+    /** Ports for one more member, which the cluster does not know yet (add it with MemberAdd). */
+    MemberConfig reserveMember() throws IOException {
+        List<Integer> ports = FreePorts.take(2);
+        MemberConfig member = new MemberConfig(members.size() + 1, loopback(ports.get(0)), loopback(ports.get(1)));
+        members.add(member);
+        return member;
+    }
+
+    /** Starts a member added with MemberAdd: it joins the running cluster. Every node serves metrics on a free port. */
+    void startJoining(long id) throws IOException {
+        ServerConfig base = config(id);
+        servers.put(
+                id,
+                KvServer.start(new ServerConfig(
+                        base.nodeId(),
+                        base.clusterId(),
+                        base.dataDir(),
+                        base.peerListenAddress(),
+                        base.clientListenAddress(),
+                        base.initialCluster(),
+                        base.raft(),
+                        base.log(),
+                        base.rocksdb(),
+                        base.limits(),
+                        base.ranges(),
+                        ClusterState.EXISTING,
+                        Optional.empty())));
+    }
+
+    public ServerConfig config(long id) {
         MemberConfig self = members.get((int) id - 1);
         return new ServerConfig(
                 id,
@@ -62,7 +92,9 @@ final class LocalCluster implements AutoCloseable {
                 LogConfig.defaults(),
                 new RocksDbConfig(4 << 20, 8 << 20),
                 new LimitsConfig(64 * 1024, 16),
-                ranges);
+                ranges,
+                ClusterState.NEW,
+                Optional.of(loopback(0)));
     }
 
     void start(long id) throws IOException {
@@ -73,16 +105,16 @@ final class LocalCluster implements AutoCloseable {
         servers.remove(id).close();
     }
 
-    KvServer server(long id) {
+    public KvServer server(long id) {
         return servers.get(id);
     }
 
     /** A blocking KV client of node {@code id}, with a deadline per call. */
-    KVGrpc.KVBlockingStub kv(long id) {
+    public KVGrpc.KVBlockingStub kv(long id) {
         return KVGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
-    ManagedChannel channel(long id) {
+    public ManagedChannel channel(long id) {
         return channels.computeIfAbsent(id, i -> NettyChannelBuilder.forAddress(
                         members.get((int) (long) i - 1).clientAddress())
                 .usePlaintext()
@@ -90,12 +122,12 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** The node that leads the first range, once one does and every running node knows it. */
-    long awaitLeader() throws InterruptedException {
+    public long awaitLeader() throws InterruptedException {
         return awaitLeader(RangeMap.FIRST_RANGE);
     }
 
     /** The node that leads {@code range}, once one does and every running node knows it. */
-    long awaitLeader(long range) throws InterruptedException {
+    public long awaitLeader(long range) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             Set<Long> known = new HashSet<>();

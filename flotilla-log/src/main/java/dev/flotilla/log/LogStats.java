@@ -11,6 +11,7 @@ package dev.flotilla.log;
  * @param diskBytes size of all segment files, including preallocated and spare ones
  * @param segments live segment files
  * @param flushes fdatasyncs of group-commit writes since the engine was opened
+ * @param flushNanos time spent in those fdatasyncs, in nanoseconds
  */
 public record LogStats(
         int groups,
@@ -20,7 +21,8 @@ public record LogStats(
         long liveBytes,
         long diskBytes,
         int segments,
-        long flushes) {
+        long flushes,
+        long flushNanos) {
     /** Heap bytes of index per live entry, or 0 when there is none. */
     public double indexBytesPerEntry() {
         return indexedEntries == 0 ? 0 : (double) indexBytes / indexedEntries;

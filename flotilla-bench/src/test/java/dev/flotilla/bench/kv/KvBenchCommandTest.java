@@ -8,7 +8,6 @@ import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.LogConfig;
 import dev.flotilla.kv.MemberConfig;
 import dev.flotilla.kv.RaftTimingConfig;
-import dev.flotilla.kv.RangesConfig;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.ServerConfig;
 import java.io.PrintWriter;
@@ -40,8 +39,7 @@ class KvBenchCommandTest {
                 new RaftTimingConfig(20, 10, 2, 3000),
                 LogConfig.defaults(),
                 new RocksDbConfig(4 << 20, 8 << 20),
-                LimitsConfig.defaults(),
-                RangesConfig.defaults());
+                LimitsConfig.defaults());
         try (KvServer server = KvServer.start(config)) {
             String endpoint = "127.0.0.1:" + server.clientAddress().getPort();
             for (String op : List.of("put", "get", "txn", "watch", "lease")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.flotilla.kv.ClusterState;
 import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.LogConfig;
 import dev.flotilla.kv.MemberConfig;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a server's YAML config file into a {@link ServerConfig}, one field per record component (docs/kv-server.md,
@@ -78,8 +80,19 @@ public final class ConfigFile {
         RocksDbConfig rocksdb = file.section("rocksdb").map(ConfigFile::rocksdb).orElse(RocksDbConfig.defaults());
         LimitsConfig limits = file.section("limits").map(ConfigFile::limits).orElse(LimitsConfig.defaults());
         RangesConfig ranges = file.section("ranges").map(ConfigFile::ranges).orElse(RangesConfig.defaults());
+        ClusterState state = clusterState(file);
+        Optional<InetSocketAddress> metrics = file.address("metrics-listen-address");
         return file.build(() -> new ServerConfig(
-                nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges));
+                nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges, state, metrics));
+    }
+
+    private static ClusterState clusterState(Section file) {
+        String state = file.string("initial-cluster-state").orElse("new");
+        return switch (state) {
+            case "new" -> ClusterState.NEW;
+            case "existing" -> ClusterState.EXISTING;
+            default -> throw file.error("initial-cluster-state", "must be 'new' or 'existing', was '" + state + "'");
+        };
     }
 
     private static MemberConfig member(Section s) {

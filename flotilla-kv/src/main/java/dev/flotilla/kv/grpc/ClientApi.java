@@ -1,5 +1,6 @@
 package dev.flotilla.kv.grpc;
 
+import dev.flotilla.kv.ClusterDirectory;
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.ServerConfig;
@@ -35,21 +36,25 @@ public final class ClientApi implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final LeaseKeeper leaseKeeper;
     private final LeaderForwarding forwarding;
+    private final MembershipChanges membershipChanges;
 
     private ClientApi(
             Server server,
             ExecutorService executor,
             ScheduledExecutorService timer,
             LeaseKeeper leaseKeeper,
-            LeaderForwarding forwarding) {
+            LeaderForwarding forwarding,
+            MembershipChanges membershipChanges) {
         this.server = server;
         this.executor = executor;
         this.timer = timer;
         this.leaseKeeper = leaseKeeper;
         this.forwarding = forwarding;
+        this.membershipChanges = membershipChanges;
     }
 
-    public static ClientApi start(ServerConfig config, RaftNode node, KvStore store, RangeMap ranges)
+    public static ClientApi start(
+            ServerConfig config, RaftNode node, KvStore store, RangeMap ranges, ClusterDirectory directory)
             throws IOException {
         ExecutorService executor = Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), namedDaemons("flotilla-kv-client"));
@@ -78,10 +83,12 @@ public final class ClientApi implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         // etcd's smallest TTL: one and a half election timeouts, in whole seconds.
         long minTtlSeconds = (electionTimeoutMs * 3 / 2 + 999) / 1000;
+        MembershipChanges membershipChanges = new MembershipChanges(
+                node, directory, config.nodeId(), headers, config.raft().requestTimeoutMs());
         Server server = NettyServerBuilder.forAddress(config.clientListenAddress())
                 .maxInboundMessageSize(config.limits().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                 .addService(new KvService(node, store, ranges, checks, headers, replies, executor))
-                .addService(new ClusterService(node, config, headers, replies))
+                .addService(new ClusterService(node, directory, membershipChanges, headers, replies))
                 .addService(new MaintenanceService(node, store, config.nodeId(), headers, replies))
                 .addService(watch)
                 .addService(ServerInterceptors.intercept(
@@ -96,9 +103,10 @@ public final class ClientApi implements AutoCloseable {
             forwarding.close();
             timer.shutdownNow();
             executor.shutdownNow();
+            membershipChanges.close();
             throw new IOException("cannot serve clients on " + config.clientListenAddress() + ": " + e.getMessage(), e);
         }
-        return new ClientApi(server, executor, timer, leaseKeeper, forwarding);
+        return new ClientApi(server, executor, timer, leaseKeeper, forwarding, membershipChanges);
     }
 
     private static java.util.concurrent.ThreadFactory namedDaemons(String prefix) {
@@ -129,5 +137,6 @@ public final class ClientApi implements AutoCloseable {
         forwarding.close();
         timer.shutdownNow();
         executor.shutdownNow();
+        membershipChanges.close();
     }
 }

@@ -25,6 +25,13 @@ final class EtcdErrors {
     static final String TIMED_OUT = "etcdserver: request timed out";
     static final String TOO_MANY_REQUESTS = "etcdserver: too many requests";
     static final String STOPPED = "etcdserver: server stopped";
+    static final String MEMBER_NOT_FOUND = "etcdserver: member not found";
+    static final String MEMBER_BAD_URLS = "etcdserver: given member URLs are invalid";
+    static final String PEER_URL_EXISTS = "etcdserver: Peer URLs already exists";
+    static final String MEMBER_NOT_LEARNER = "etcdserver: can only promote a learner member";
+    static final String LEARNER_NOT_READY =
+            "etcdserver: can only promote a learner member which is in sync with leader";
+    static final String NOT_ENOUGH_STARTED = "etcdserver: re-configuration failed due to not enough started members";
 
     private final long retryDelayMs;
 
@@ -35,6 +42,14 @@ final class EtcdErrors {
 
     static StatusRuntimeException invalidArgument(String message) {
         return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+
+    static StatusRuntimeException failedPrecondition(String message) {
+        return Status.FAILED_PRECONDITION.withDescription(message).asRuntimeException();
+    }
+
+    static StatusRuntimeException memberNotFound() {
+        return Status.NOT_FOUND.withDescription(MEMBER_NOT_FOUND).asRuntimeException();
     }
 
     StatusRuntimeException toStatus(Throwable failure) {

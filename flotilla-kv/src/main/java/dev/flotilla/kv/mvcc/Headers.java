@@ -24,7 +24,7 @@ final class Headers {
             case RANGE -> builder.getRangeBuilder().setHeader(header);
             case LEASE_GRANT -> builder.getLeaseGrantBuilder().setHeader(header);
             case LEASE_REVOKE -> builder.getLeaseRevokeBuilder().setHeader(header);
-            case REJECTION, OUTCOME_NOT_SET -> {}
+            case REJECTION, MEMBER, OUTCOME_NOT_SET -> {}
         }
         return builder.build();
     }

@@ -17,6 +17,9 @@ final class KeyCodec {
     private static final byte DATA = 'd';
     private static final byte LEASE = 'l';
     private static final byte ATTACHMENT = 'a';
+    /** Rows of the cluster's member table ({@link MemberTable}), kept by the first range. */
+    static final byte MEMBER = 'c';
+
     private static final int PREFIX_BYTES = 9;
     private static final int REVISION_BYTES = 8;
 
@@ -109,11 +112,11 @@ final class KeyCodec {
     }
 
     /**
-     * The prefixes of every kind of key a range owns besides its meta record (versions, leases, lease attachments): a
+     * The prefixes of every kind of key a range owns besides its meta record (versions, leases, lease attachments, member rows): a
      * full copy of the range is every key under them.
      */
     static List<byte[]> rangePrefixes(long rangeId) {
-        return List.of(dataPrefix(rangeId), leasePrefix(rangeId), prefix(ATTACHMENT, rangeId));
+        return List.of(dataPrefix(rangeId), leasePrefix(rangeId), prefix(ATTACHMENT, rangeId), prefix(MEMBER, rangeId));
     }
 
     private static byte[] prefix(byte kind, long rangeId) {

@@ -4,6 +4,7 @@ import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.StoredLease;
 import dev.flotilla.kv.command.CommandResult;
+import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.FlushOptions;
@@ -63,6 +66,7 @@ public final class MvccDatabase implements KvStore {
     private final FlushTracker flushes;
     private final Map<Long, WatchHub> watchHubs = new ConcurrentHashMap<>();
     private final Map<Long, LeaseClock> leaseClocks = new ConcurrentHashMap<>();
+    private final List<Consumer<MemberRecord>> memberListeners = new CopyOnWriteArrayList<>();
 
     private MvccDatabase(RocksDB db, Options options, LRUCache cache, FlushTracker flushes) {
         this.db = db;
@@ -148,6 +152,25 @@ public final class MvccDatabase implements KvStore {
     @Override
     public HashKVResponse hashKv(long rangeId, long revision) {
         return readSnapshot(rangeId, txn -> txn.hashKv(revision));
+    }
+
+    @Override
+    public List<MemberRecord> members(long rangeId) {
+        return MemberTable.rows(db, rangeId);
+    }
+
+    @Override
+    public void onMemberChange(Consumer<MemberRecord> listener) {
+        memberListeners.add(listener);
+    }
+
+    MemberRecord upsertMember(long rangeId, WriteBatchWithIndex batch, MemberRecord update) throws RocksDBException {
+        return MemberTable.upsert(db, batch, rangeId, update);
+    }
+
+    /** Tells the listeners about a row once its batch is written. Driver thread only. */
+    void memberChanged(MemberRecord row) {
+        memberListeners.forEach(listener -> listener.accept(row));
     }
 
     /** Runs a read-only request against one snapshot of the range, with headers at the range's current revision. */

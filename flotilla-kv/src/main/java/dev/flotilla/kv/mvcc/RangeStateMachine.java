@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.flotilla.kv.RejectedRequestException;
 import dev.flotilla.kv.command.Command;
 import dev.flotilla.kv.command.CommandResult;
+import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.command.Rejection;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.lease.LeaseChange;
@@ -22,7 +23,8 @@ import org.rocksdb.WriteBatchWithIndex;
  * to {@link #apply} is one RocksDB write batch that also carries the range's applied index and revision, so the
  * database never holds a command's effect without the index that produced it. A command that is rejected (a
  * compacted revision in a Txn, say) is rolled back to its save point: nothing of it applies, and the rest of the batch
- * does.
+ * does. Member commands (first range only) replace a row of the cluster's member table in the same batch; they
+ * create no revision, as etcd's membership changes do not.
  */
 final class RangeStateMachine implements StateMachine {
     private final MvccDatabase database;
@@ -48,6 +50,7 @@ final class RangeStateMachine implements StateMachine {
         List<byte[]> results = new ArrayList<>(commands.size());
         List<RevisionEvents> revisions = new ArrayList<>();
         List<LeaseChange> leaseChanges = new ArrayList<>();
+        List<MemberRecord> memberRows = new ArrayList<>();
         try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
             MvccReader reader = database.batchReader(rangeId, batch);
             for (AppliedCommand command : commands) {
@@ -55,11 +58,18 @@ final class RangeStateMachine implements StateMachine {
                 RangeTransaction txn = new RangeTransaction(reader, Optional.of(batch), meta);
                 CommandResult result;
                 try {
-                    result = execute(txn, Command.parseFrom(command.data()), command.index());
-                    if (txn.meta().revision() > meta.revision()) {
-                        revisions.add(new RevisionEvents(txn.meta().revision(), txn.events()));
+                    Command decoded = Command.parseFrom(command.data());
+                    if (decoded.hasMember()) {
+                        MemberRecord row = database.upsertMember(rangeId, batch, decoded.getMember());
+                        memberRows.add(row);
+                        result = CommandResult.newBuilder().setMember(row).build();
+                    } else {
+                        result = execute(txn, decoded, command.index());
+                        if (txn.meta().revision() > meta.revision()) {
+                            revisions.add(new RevisionEvents(txn.meta().revision(), txn.events()));
+                        }
+                        leaseChanges.addAll(txn.leaseChanges());
                     }
-                    leaseChanges.addAll(txn.leaseChanges());
                     meta = txn.meta();
                     batch.popSavePoint();
                 } catch (RejectedRequestException e) {
@@ -79,6 +89,7 @@ final class RangeStateMachine implements StateMachine {
             }
             meta = meta.withApplied(appliedIndex);
             database.commit(rangeId, batch, meta);
+            memberRows.forEach(database::memberChanged);
         } catch (RocksDBException e) {
             throw new IllegalStateException(
                     "range " + rangeId + ": applying up to index " + appliedIndex + " failed", e);
@@ -99,6 +110,7 @@ final class RangeStateMachine implements StateMachine {
             case COMPACTION -> result.setCompaction(txn.compact(command.getCompaction()));
             case LEASE_GRANT -> result.setLeaseGrant(txn.grantLease(command.getLeaseGrant(), logIndex));
             case LEASE_REVOKE -> result.setLeaseRevoke(txn.revokeLease(command.getLeaseRevoke()));
+            case MEMBER -> throw new IllegalStateException("member commands do not touch the MVCC data");
             case WRITE_NOT_SET ->
                 throw new RejectedRequestException(Rejection.Kind.MALFORMED, "flotilla: empty command");
         }

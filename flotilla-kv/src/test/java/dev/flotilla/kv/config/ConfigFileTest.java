@@ -3,11 +3,13 @@ package dev.flotilla.kv.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.flotilla.kv.ClusterState;
 import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.ServerConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConfigFileTest {
@@ -33,6 +35,20 @@ class ConfigFileTest {
         assertEquals(22379, config.clientListenAddress().getPort());
         assertEquals(2, config.initialCluster().size());
         assertEquals(LimitsConfig.defaults(), config.limits());
+        assertEquals(ClusterState.NEW, config.initialClusterState());
+        assertEquals(Optional.empty(), config.metricsListenAddress());
+    }
+
+    @Test
+    void aJoiningNodeSaysSoAndMetricsGetAnAddress() {
+        ServerConfig config = ConfigFile.parse(
+                MINIMAL + "initial-cluster-state: existing\nmetrics-listen-address: 127.0.0.1:2381\n", Map.of());
+        assertEquals(ClusterState.EXISTING, config.initialClusterState());
+        assertEquals(2381, config.metricsListenAddress().orElseThrow().getPort());
+        assertError(
+                "config field 'initial-cluster-state': must be 'new' or 'existing', was 'joining'",
+                MINIMAL + "initial-cluster-state: joining\n",
+                Map.of());
     }
 
     @Test

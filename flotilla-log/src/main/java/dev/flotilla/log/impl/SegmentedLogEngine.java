@@ -156,7 +156,8 @@ public final class SegmentedLogEngine implements LogEngine {
                 segments.liveBytes(),
                 disk,
                 segments.count(),
-                writer.flushes());
+                writer.flushes(),
+                writer.flushNanos());
     }
 
     @Override

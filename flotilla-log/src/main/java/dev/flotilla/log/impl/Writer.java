@@ -52,6 +52,7 @@ final class Writer {
     private IOException failure;
     private volatile long diskBytes;
     private volatile long flushes;
+    private volatile long flushNanos;
     private ByteBuffer endMarkerFrame = ByteBuffer.allocateDirect(1 << 16);
 
     Writer(
@@ -90,6 +91,11 @@ final class Writer {
 
     long flushes() {
         return flushes;
+    }
+
+    /** Time spent in the fdatasyncs counted by {@link #flushes()}. */
+    long flushNanos() {
+        return flushNanos;
     }
 
     private void run() {
@@ -209,6 +215,7 @@ final class Writer {
         ByteBuffer write = withEndMarker(encoder.finish(active.seq));
         long start = active.end;
         active.file.write(write, start);
+        long forceStart = System.nanoTime();
         try {
             active.file.force();
         } catch (IOException e) {
@@ -216,6 +223,7 @@ final class Writer {
                     "fdatasync of " + active.name + " failed; reopen the engine to continue: " + e.getMessage(), e);
             throw failure;
         }
+        flushNanos += System.nanoTime() - forceStart;
         flushes++;
         for (GroupRecord record : encoder.records()) {
             groups.apply(record, active, start);
