@@ -156,9 +156,19 @@ final class ClusterNode {
             input.accept(l);
             l.cycle();
         } catch (RuntimeException | Error e) {
-            violations.report("node " + id + " threw " + e);
+            violations.report("node " + id + " threw " + e + where(e));
             crash(false, false);
         }
+    }
+
+    /** The innermost frames of {@code e}, enough to find the throwing code. */
+    private static String where(Throwable e) {
+        StringBuilder frames = new StringBuilder();
+        StackTraceElement[] stack = e.getStackTrace();
+        for (int i = 0; i < Math.min(8, stack.length); i++) {
+            frames.append("\n    at ").append(stack[i]);
+        }
+        return frames.toString();
     }
 
     void createGroup(long groupId, Membership members) {
