@@ -8,11 +8,11 @@ package dev.flotilla.sim.cluster;
 public enum ClusterBug {
     NONE("none", 0),
     /** Bug 1: the disk's fsync reports success but, now and then, drops the writes it should have made durable. */
-    LYING_FSYNC("lying-fsync", 50),
+    LYING_FSYNC("lying-fsync", 30),
     /** Bug 2: clients read from whichever node they reach, from its local state, without ReadIndex. */
     LOCAL_READS("local-reads", 20),
     /** Bug 4: the log engine wrapper acknowledges appends before the simulated fsync has landed. */
-    ACK_BEFORE_FSYNC("ack-before-fsync", 50);
+    ACK_BEFORE_FSYNC("ack-before-fsync", 40);
 
     private final String cliName;
     private final int defaultSeeds;

@@ -34,7 +34,7 @@ final class ClusterNode {
         DISK_LOST
     }
 
-    private static final int MAX_SYNC_LATENCY_MS = 8;
+    private static final int MAX_SYNC_LATENCY_MS = 25;
     private static final long SAVE_EVERY_ENTRIES = 7;
     /** Planted bug 1: the share of the log disk's syncs that lie. */
     private static final double LYING_FSYNC_PROBABILITY = 0.3;

@@ -55,7 +55,7 @@ final class Faults {
 
     private void injectOne() {
         int pick = random.nextInt(100);
-        if (pick < 4) {
+        if (pick < 8) {
             powerLoss();
         } else if (pick < 30) {
             crashOne();

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class ClusterSimulationTest {
@@ -35,9 +36,10 @@ class ClusterSimulationTest {
         assertTrue(s.operations() > VERIFY_SEEDS * 500L, "each seed records hundreds of client operations");
     }
 
+    /** Seed 2 once found a leader sending a snapshot with term 0 after a restart (fixed in NodeLoop). */
     @Test
     void fiveNodesUnderEveryFaultStayLinearizableConvergeAndRecover() {
-        SimClusterRunner.Summary s = run(101, 1, 5, 4, ClusterBug.NONE);
+        SimClusterRunner.Summary s = run(2, 1, 5, 4, ClusterBug.NONE);
         assertEquals(0, s.violations(), () -> describe(s));
     }
 
@@ -50,20 +52,26 @@ class ClusterSimulationTest {
         assertEquals(first.history(), again.history());
     }
 
+    /**
+     * The seed that first caught each bug, counting from seed 1 (docs/testing.md): replaying it shows in verify that
+     * the linearizability checker, not some other alarm, catches the bug.
+     */
+    @ParameterizedTest
+    @CsvSource({"LOCAL_READS, 1", "LYING_FSYNC, 4", "ACK_BEFORE_FSYNC, 11"})
+    void everyPlantedBugIsCaughtByTheCheckerOnTheSeedThatFirstCaughtIt(ClusterBug bug, long seed) {
+        SimClusterRunner.Summary s = run(seed, 1, 3, 3, bug);
+        assertEquals(1, s.violations(), bug + " was not caught by seed " + seed);
+        String violation = s.failure().orElseThrow().violation().orElseThrow();
+        assertTrue(violation.startsWith("not linearizable"), violation);
+    }
+
+    /** From seed 1, within the bug's budget: too many seeds for the fast suite. */
+    @Tag("soak")
     @ParameterizedTest
     @EnumSource(
             value = ClusterBug.class,
-            names = {"LOCAL_READS", "LYING_FSYNC"})
+            names = {"LOCAL_READS", "LYING_FSYNC", "ACK_BEFORE_FSYNC"})
     void everyPlantedBugIsCaughtWithinItsBudget(ClusterBug bug) {
-        SimClusterRunner.Summary s = run(1, bug.defaultSeeds(), 3, 3, bug);
-        assertEquals(1, s.violations(), bug + " was not caught in " + bug.defaultSeeds() + " seeds");
-    }
-
-    /** Needs more seeds than the fast suite allows; the soak profile runs it. */
-    @Tag("soak")
-    @Test
-    void ackBeforeFsyncIsCaughtWithinItsBudget() {
-        ClusterBug bug = ClusterBug.ACK_BEFORE_FSYNC;
         SimClusterRunner.Summary s = run(1, bug.defaultSeeds(), 3, 3, bug);
         assertEquals(1, s.violations(), bug + " was not caught in " + bug.defaultSeeds() + " seeds");
     }
