@@ -27,8 +27,6 @@ final class ClusterNetwork {
     private final Map<Long, MessageReceiver> receivers = new HashMap<>();
     private final Set<Long> cutPairs = new HashSet<>();
     private boolean rough = true;
-    private long delivered;
-    private long dropped;
 
     ClusterNetwork(EventQueue clock, Random random) {
         this.clock = clock;
@@ -66,7 +64,6 @@ final class ClusterNetwork {
     private void send(long from, GroupMessage message) {
         long to = message.message().to();
         if (isCut(from, to) || (rough && random.nextInt(100) < DROP_PERCENT)) {
-            dropped++;
             return;
         }
         travel(from, to, message);
@@ -84,10 +81,8 @@ final class ClusterNetwork {
                 () -> {
                     MessageReceiver receiver = receivers.get(to);
                     if (receiver == null || isCut(from, to)) {
-                        dropped++;
                         return;
                     }
-                    delivered++;
                     receiver.receive(from, List.of(message));
                 });
     }
@@ -112,14 +107,6 @@ final class ClusterNetwork {
     void calm() {
         rough = false;
         heal();
-    }
-
-    long delivered() {
-        return delivered;
-    }
-
-    long dropped() {
-        return dropped;
     }
 
     private boolean isCut(long a, long b) {

@@ -225,8 +225,4 @@ final class ClusterNode {
     Optional<RegisterMachine> machine(long groupId) {
         return state == State.UP ? Optional.ofNullable(machines.get(groupId)) : Optional.empty();
     }
-
-    long syncsLied() {
-        return wal.syncsLied();
-    }
 }

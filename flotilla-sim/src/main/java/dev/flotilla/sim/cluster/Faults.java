@@ -153,12 +153,4 @@ final class Faults {
         return crashes + " crashes, " + powerLosses + " power losses, " + partitions + " partitions, " + fullDisks
                 + " full disks, " + transfers + " leadership transfers, " + bitFlips + " bit flips";
     }
-
-    int crashes() {
-        return crashes;
-    }
-
-    int bitFlips() {
-        return bitFlips;
-    }
 }

@@ -125,7 +125,6 @@ final class SimulatedDisk implements LogDirectory {
     private long lastLandAt;
     private int epoch;
     private boolean full;
-    private long syncsLied;
 
     /**
      * @param lyingFsyncProbability 0 for an honest disk; otherwise the planted bug: the chance that a sync drops what
@@ -196,7 +195,6 @@ final class SimulatedDisk implements LogDirectory {
         if (lyingFsyncProbability > 0 && random.nextDouble() < lyingFsyncProbability) {
             // Reports success without flushing: the data stays in the volatile cache until a later sync lands it,
             // and a crash before that loses it.
-            syncsLied++;
             return;
         }
         long landAt = Math.max(lastLandAt, clock.now() + 1 + random.nextInt(maxSyncLatencyMs));
@@ -274,11 +272,6 @@ final class SimulatedDisk implements LogDirectory {
 
     void setFull(boolean value) {
         full = value;
-    }
-
-    /** How many syncs lied (the planted lying-fsync bug). */
-    long syncsLied() {
-        return syncsLied;
     }
 
     private final class SimulatedFile implements LogFile {
