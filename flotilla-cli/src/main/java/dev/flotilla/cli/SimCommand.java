@@ -1,5 +1,6 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.sim.cluster.SimClusterCommand;
 import dev.flotilla.sim.raft.SimRaftCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Spec;
         name = "sim",
         mixinStandardHelpOptions = true,
         description = "Run a deterministic simulation; the last line is a JSON summary.",
-        subcommands = {SimRaftCommand.class})
+        subcommands = {SimRaftCommand.class, SimClusterCommand.class})
 final class SimCommand implements Runnable {
     @Spec
     CommandSpec spec;

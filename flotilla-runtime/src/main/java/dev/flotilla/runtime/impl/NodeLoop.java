@@ -263,6 +263,10 @@ public final class NodeLoop {
         StateMachine stateMachine = stateMachines.apply(groupId);
         HostedGroup group = new HostedGroup(
                 groupId, replica, stateMachine, GroupSnapshots.restoreFromMarker(groupId, stored, stateMachine));
+        // A snapshot sent before the next apply carries the applied entry's term: it must be known from the start.
+        if (group.applied >= stored.snapshot().index() && group.applied <= stored.lastIndex()) {
+            group.appliedTerm = stored.term(group.applied);
+        }
         groupIds.add(groupId);
         watchPeersOf(group);
         dirty.add(group);

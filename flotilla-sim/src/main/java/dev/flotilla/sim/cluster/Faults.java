@@ -1,0 +1,156 @@
+package dev.flotilla.sim.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The fault schedule of a run: until {@link #healAll()}, every 30–200 ms one fault at random: a node crash (with a
+ * torn write, and on one node of the run perhaps a bit flip) and its restart later, a power loss of every node at
+ * once, a partition and its healing, a full disk for a while, or a leadership transfer in a group. At most a minority of nodes is down at once, counting a
+ * node whose disk was lost to a bit flip.
+ */
+final class Faults {
+    private final EventQueue clock;
+    private final Random random;
+    private final List<ClusterNode> nodes;
+    private final ClusterNetwork network;
+    private final int groups;
+    private final Set<Long> all = new TreeSet<>();
+    /** The one node whose disk may flip a bit; at most one node per run loses its disk. */
+    private final long flakyNode;
+
+    private boolean healed;
+    private int crashes;
+    private int powerLosses;
+    private int partitions;
+    private int fullDisks;
+    private int transfers;
+    private int bitFlips;
+
+    Faults(EventQueue clock, Random random, List<ClusterNode> nodes, ClusterNetwork network, int groups) {
+        this.clock = clock;
+        this.random = random;
+        this.nodes = nodes;
+        this.network = network;
+        this.groups = groups;
+        nodes.forEach(n -> all.add(n.id()));
+        this.flakyNode = nodes.get(random.nextInt(nodes.size())).id();
+    }
+
+    void start() {
+        scheduleNext();
+    }
+
+    private void scheduleNext() {
+        clock.after(30 + random.nextInt(170), "fault", () -> {
+            if (!healed) {
+                injectOne();
+                scheduleNext();
+            }
+        });
+    }
+
+    private void injectOne() {
+        int pick = random.nextInt(100);
+        if (pick < 8) {
+            powerLoss();
+        } else if (pick < 30) {
+            crashOne();
+        } else if (pick < 50) {
+            partition();
+        } else if (pick < 65) {
+            fillDisk();
+        } else if (pick < 90) {
+            transferLeadership();
+        } else {
+            network.heal();
+        }
+    }
+
+    private void crashOne() {
+        long notUp =
+                nodes.stream().filter(n -> n.state() != ClusterNode.State.UP).count();
+        if (notUp >= (nodes.size() - 1) / 2) {
+            return;
+        }
+        ClusterNode victim = nodes.get(random.nextInt(nodes.size()));
+        boolean flip = victim.id() == flakyNode && bitFlips == 0 && random.nextInt(4) == 0;
+        String what = victim.crash(random.nextBoolean(), flip);
+        crashes++;
+        if (what.contains("bit flip")) {
+            bitFlips++;
+        }
+        clock.after(50 + random.nextInt(1000), "restart node " + victim.id() + " (" + what + ")", () -> {
+            if (!healed) {
+                victim.start();
+            }
+        });
+    }
+
+    /** Every node loses power at once: only what each disk made durable survives, so commits must be durable. */
+    private void powerLoss() {
+        for (ClusterNode node : nodes) {
+            if (node.state() == ClusterNode.State.UP) {
+                node.crash(random.nextBoolean(), false);
+                clock.after(50 + random.nextInt(450), "power back on node " + node.id(), () -> {
+                    if (!healed) {
+                        node.start();
+                    }
+                });
+            }
+        }
+        powerLosses++;
+    }
+
+    private void partition() {
+        List<Long> shuffled = new ArrayList<>(all);
+        java.util.Collections.shuffle(shuffled, random);
+        int size = 1 + random.nextInt(nodes.size() / 2);
+        network.partition(new TreeSet<>(shuffled.subList(0, size)), all);
+        partitions++;
+        clock.after(100 + random.nextInt(900), "heal partition", network::heal);
+    }
+
+    private void fillDisk() {
+        ClusterNode node = nodes.get(random.nextInt(nodes.size()));
+        node.setDiskFull(true);
+        fullDisks++;
+        clock.after(
+                50 + random.nextInt(450),
+                "disk of node " + node.id() + " has space again",
+                () -> node.setDiskFull(false));
+    }
+
+    private void transferLeadership() {
+        long groupId = 1 + random.nextInt(groups);
+        for (ClusterNode node : nodes) {
+            if (node.leads(groupId)) {
+                long target = nodes.get(random.nextInt(nodes.size())).id();
+                if (target != node.id()) {
+                    node.run(
+                            l -> l.transferLeadership(groupId, target, new java.util.concurrent.CompletableFuture<>()));
+                    transfers++;
+                }
+                return;
+            }
+        }
+    }
+
+    /** Ends the faults: a calm network, disks with space, every node that can restart restarted. */
+    void healAll() {
+        healed = true;
+        network.calm();
+        for (ClusterNode node : nodes) {
+            node.setDiskFull(false);
+            node.start();
+        }
+    }
+
+    String summary() {
+        return crashes + " crashes, " + powerLosses + " power losses, " + partitions + " partitions, " + fullDisks
+                + " full disks, " + transfers + " leadership transfers, " + bitFlips + " bit flips";
+    }
+}
