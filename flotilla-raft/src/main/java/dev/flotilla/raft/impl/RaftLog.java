@@ -260,10 +260,14 @@ final class RaftLog {
         }
     }
 
+    /**
+     * The caller applied the committed entries up to {@code index}. It may lie below the applied index when a snapshot
+     * was restored while those entries were handed out (a Ready still being persisted): the snapshot covers them.
+     */
     void appliedTo(long index) {
-        if (index > committed || index < applied) {
-            throw new IllegalStateException("applied index " + index + " outside [" + applied + ", " + committed + "]");
+        if (index > committed) {
+            throw new IllegalStateException("applied index " + index + " is beyond the commit index " + committed);
         }
-        applied = index;
+        applied = Math.max(applied, index);
     }
 }

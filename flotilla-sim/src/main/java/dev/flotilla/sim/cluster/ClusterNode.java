@@ -123,7 +123,7 @@ final class ClusterNode {
                 random.nextLong());
         loop = Optional.of(started);
         wire.start((from, batch) -> run(l -> l.deliver(batch)));
-        run(NodeLoop::openExistingGroups);
+        run(l -> l.openExistingGroups(group -> true));
         scheduleTick(incarnation);
     }
 
