@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.kv.FreePorts;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,13 +25,7 @@ class EtcdctlAgainstProcessesTest {
     @BeforeAll
     void start() throws Exception {
         Etcdctl.requireInstalled();
-        List<Integer> ports = FreePorts.take(6);
-        cluster = new DevCluster(dir, ports.subList(0, 3), ports.subList(3, 6));
-        cluster.start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
-        Optional<String> problem = cluster.awaitLeader(Duration.ofSeconds(60));
-        if (problem.isPresent()) {
-            throw new AssertionError("cluster did not come up: " + problem.get());
-        }
+        cluster = DevClusters.startOnFreePorts(dir);
         etcdctl = new Etcdctl(cluster.endpoints());
     }
 

@@ -3,11 +3,9 @@ package dev.flotilla.kv.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.kv.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -34,13 +32,7 @@ class EtcdctlWatchLeaseTest {
     @BeforeAll
     void start() throws Exception {
         Etcdctl.requireInstalled();
-        List<Integer> ports = FreePorts.take(6);
-        cluster = new DevCluster(dir, ports.subList(0, 3), ports.subList(3, 6));
-        cluster.start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
-        Optional<String> problem = cluster.awaitLeader(Duration.ofSeconds(60));
-        if (problem.isPresent()) {
-            throw new AssertionError("cluster did not come up: " + problem.get());
-        }
+        cluster = DevClusters.startOnFreePorts(dir);
         etcdctl = new Etcdctl(cluster.endpoints());
     }
 
