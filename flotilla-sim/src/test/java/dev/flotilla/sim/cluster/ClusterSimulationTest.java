@@ -43,6 +43,13 @@ class ClusterSimulationTest {
         assertEquals(0, s.violations(), () -> describe(s));
     }
 
+    /** Seed 11 once found a snapshot stepped while an earlier Ready was in flight breaking its advance (fixed in the core). */
+    @Test
+    void snapshotSteppedWhileAReadyIsInFlightIsAccepted() {
+        SimClusterRunner.Summary s = run(11, 1, 3, 3, ClusterBug.NONE);
+        assertEquals(0, s.violations(), () -> describe(s));
+    }
+
     @Test
     void aSeedReplaysExactly() {
         ClusterSimulation.Result first = ClusterSimulation.run(7, 3, 2, ClusterBug.NONE);
