@@ -1,11 +1,13 @@
 package dev.flotilla.sim.cluster;
 
+import dev.flotilla.sim.SimulatedBug;
+
 /**
  * A bug the cluster simulator can plant, always outside the production code paths: in the simulated disk, in the
  * simulator's clients, or in the simulator's wrapper around the log engine. Each must be caught by a checker within
  * {@link #defaultSeeds()} seeds (see docs/testing.md for the measured figures).
  */
-public enum ClusterBug {
+public enum ClusterBug implements SimulatedBug {
     NONE("none", 0),
     /** Bug 1: the disk's fsync reports success but, now and then, drops the writes it should have made durable. */
     LYING_FSYNC("lying-fsync", 30),
@@ -22,22 +24,17 @@ public enum ClusterBug {
         this.defaultSeeds = defaultSeeds;
     }
 
+    @Override
     public String cliName() {
         return cliName;
     }
 
-    /** Seeds within which the simulator is expected to catch this bug. */
+    @Override
     public int defaultSeeds() {
         return defaultSeeds;
     }
 
     public static ClusterBug ofCliName(String name) {
-        for (ClusterBug bug : values()) {
-            if (bug.cliName.equals(name)) {
-                return bug;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown planted bug '" + name + "'; known: lying-fsync, local-reads, ack-before-fsync");
+        return SimulatedBug.ofCliName(ClusterBug.class, name);
     }
 }

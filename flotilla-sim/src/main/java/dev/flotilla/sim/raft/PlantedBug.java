@@ -1,10 +1,12 @@
 package dev.flotilla.sim.raft;
 
+import dev.flotilla.sim.SimulatedBug;
+
 /**
  * A bug the simulator plants in the environment it controls (storage or network), never in the core. A correct core
  * must be fooled by it, and the checker must then report a violation within {@link #defaultSeeds()} seeds.
  */
-public enum PlantedBug {
+public enum PlantedBug implements SimulatedBug {
     NONE("none", 0),
     /** Storage loses the vote of the stored hard state on every restart: a node may vote twice in one term. */
     FORGET_VOTE("forget-vote", 400),
@@ -28,22 +30,17 @@ public enum PlantedBug {
         this.defaultSeeds = defaultSeeds;
     }
 
+    @Override
     public String cliName() {
         return cliName;
     }
 
-    /** Seeds within which the simulator is expected to catch this bug. */
+    @Override
     public int defaultSeeds() {
         return defaultSeeds;
     }
 
     public static PlantedBug ofCliName(String name) {
-        for (PlantedBug b : values()) {
-            if (b.cliName.equals(name)) {
-                return b;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown planted bug '" + name + "'; known: forget-vote, stale-append," + " ack-before-durable");
+        return SimulatedBug.ofCliName(PlantedBug.class, name);
     }
 }
