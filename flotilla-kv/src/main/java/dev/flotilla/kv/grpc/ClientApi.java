@@ -73,7 +73,8 @@ public final class ClientApi implements AutoCloseable {
                 Duration.ofMillis(electionTimeoutMs),
                 headers::observe,
                 timer);
-        LeaderForwarding forwarding = new LeaderForwarding(node, config);
+        LeaderForwarding forwarding = new LeaderForwarding(
+                node, config.nodeId(), directory, config.raft().requestTimeoutMs());
         WatchService watch = new WatchService(
                 store, ranges, headers, executor, config.limits().maxRequestBytes());
         timer.scheduleAtFixedRate(
@@ -84,7 +85,12 @@ public final class ClientApi implements AutoCloseable {
         // etcd's smallest TTL: one and a half election timeouts, in whole seconds.
         long minTtlSeconds = (electionTimeoutMs * 3 / 2 + 999) / 1000;
         MembershipChanges membershipChanges = new MembershipChanges(
-                node, directory, config.nodeId(), headers, config.raft().requestTimeoutMs());
+                node,
+                directory,
+                config.nodeId(),
+                headers,
+                forwarding,
+                config.raft().requestTimeoutMs());
         Server server = NettyServerBuilder.forAddress(config.clientListenAddress())
                 .maxInboundMessageSize(config.limits().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                 .addService(new KvService(node, store, ranges, checks, headers, replies, executor))

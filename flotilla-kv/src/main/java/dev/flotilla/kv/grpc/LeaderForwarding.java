@@ -1,7 +1,12 @@
 package dev.flotilla.kv.grpc;
 
-import dev.flotilla.kv.MemberConfig;
-import dev.flotilla.kv.ServerConfig;
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.flotilla.kv.ClusterDirectory;
+import dev.flotilla.kv.MemberUrls;
+import dev.flotilla.kv.etcd.etcdserverpb.ClusterGrpc;
 import dev.flotilla.raft.Status;
 import dev.flotilla.runtime.RaftNode;
 import dev.flotilla.runtime.RequestFailedException;
@@ -19,18 +24,23 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Sends client requests that only a range's leader can answer (lease keep-alives and time-to-live, whose deadlines
- * live in the leader's memory) to the leader's client port, as etcd's followers do. A forwarded call is marked, and a
- * node that receives a marked call it cannot answer itself fails it with "no leader" rather than forwarding it again,
- * so calls never circle during an election.
+ * Sends client requests that only a leader can answer to the leader's client port, as etcd's followers do: lease
+ * keep-alives and time-to-live, whose deadlines live in the range leader's memory ({@link #route}), and membership
+ * changes, which the runtime does not forward ({@link #call}). Leaders are found in the {@link ClusterDirectory}, so
+ * a member added at run time is reached too. A forwarded call is marked, and a node that receives a marked lease call
+ * it cannot answer itself fails it with "no leader" rather than forwarding it again, so calls never circle during an
+ * election.
  *
- * <p>Thread-safe; channels to the other members are opened on first use and closed with this object.
+ * <p>Thread-safe; one channel per member address, opened on first use and closed with this object.
  */
 final class LeaderForwarding implements AutoCloseable {
     private static final Metadata.Key<String> FORWARDED_HEADER =
@@ -38,12 +48,17 @@ final class LeaderForwarding implements AutoCloseable {
     private static final Context.Key<Boolean> FORWARDED = Context.key("flotilla-forwarded");
 
     private final RaftNode node;
-    private final ServerConfig config;
-    private final Map<Long, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final long nodeId;
+    private final ClusterDirectory directory;
+    private final long timeoutMs;
+    private final Map<InetSocketAddress, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    LeaderForwarding(RaftNode node, ServerConfig config) {
+    /** @param timeoutMs deadline of a forwarded membership call */
+    LeaderForwarding(RaftNode node, long nodeId, ClusterDirectory directory, long timeoutMs) {
         this.node = node;
-        this.config = config;
+        this.nodeId = nodeId;
+        this.directory = directory;
+        this.timeoutMs = timeoutMs;
     }
 
     /**
@@ -54,20 +69,55 @@ final class LeaderForwarding implements AutoCloseable {
         boolean forwarded = Boolean.TRUE.equals(FORWARDED.get());
         return node.status(range).thenApply(status -> {
             long leader = status.map(Status::leader).orElse(0L);
-            if (leader == config.nodeId()) {
+            if (leader == nodeId) {
                 return Optional.empty();
             }
-            Optional<MemberConfig> member = config.member(leader);
-            if (leader == 0 || forwarded || member.isEmpty()) {
-                throw new RequestFailedException(
-                        RequestFailedException.Reason.NOT_LEADER, "range " + range + " has no leader reachable here");
-            }
-            return Optional.of(channels.computeIfAbsent(
-                    leader, id -> NettyChannelBuilder.forAddress(member.get().clientAddress())
-                            .usePlaintext()
-                            .intercept(new MarkForwarded())
-                            .build()));
+            Optional<ManagedChannel> channel = leader == 0 || forwarded ? Optional.empty() : channelTo(leader);
+            return Optional.of(channel.orElseThrow(() -> new RequestFailedException(
+                    RequestFailedException.Reason.NOT_LEADER, "range " + range + " has no leader reachable here")));
         });
+    }
+
+    /**
+     * Runs a Cluster call against node {@code leader}'s client API and completes with its answer; the leader's errors
+     * come back as they are. Fails with {@code NOT_LEADER} when the leader has no known client URL (it has not started
+     * yet). Never blocks: the leader may be forwarding a call back to this node.
+     */
+    <T> CompletableFuture<T> call(long leader, Function<ClusterGrpc.ClusterFutureStub, ListenableFuture<T>> call) {
+        ManagedChannel channel = channelTo(leader)
+                .orElseThrow(() -> new RequestFailedException(
+                        RequestFailedException.Reason.NOT_LEADER,
+                        "the client URL of leader " + leader + " is unknown"));
+        ListenableFuture<T> answer =
+                call.apply(ClusterGrpc.newFutureStub(channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS));
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Futures.addCallback(
+                answer,
+                new FutureCallback<T>() {
+                    @Override
+                    public void onSuccess(T value) {
+                        result.complete(value);
+                    }
+
+                    @Override
+                    public void onFailure(Throwable failure) {
+                        result.completeExceptionally(failure);
+                    }
+                },
+                MoreExecutors.directExecutor());
+        return result;
+    }
+
+    /** A channel to {@code member}'s client API, if the directory knows its client URL. */
+    private Optional<ManagedChannel> channelTo(long member) {
+        return directory
+                .member(member)
+                .flatMap(row -> row.getClientUrlsList().stream().findFirst())
+                .flatMap(MemberUrls::address)
+                .map(address -> channels.computeIfAbsent(address, a -> NettyChannelBuilder.forAddress(a)
+                        .usePlaintext()
+                        .intercept(new MarkForwarded())
+                        .build()));
     }
 
     /** Recognises calls that another node forwarded here. */

@@ -53,16 +53,22 @@ final class MembershipChanges implements AutoCloseable {
     private final ClusterDirectory directory;
     private final long nodeId;
     private final ResponseHeaders headers;
-    private final ClusterCallForwarding forwarding;
+    private final LeaderForwarding forwarding;
     private final long timeoutMs;
     private final ExecutorService serial;
 
-    MembershipChanges(RaftNode node, ClusterDirectory directory, long nodeId, ResponseHeaders headers, long timeoutMs) {
+    MembershipChanges(
+            RaftNode node,
+            ClusterDirectory directory,
+            long nodeId,
+            ResponseHeaders headers,
+            LeaderForwarding forwarding,
+            long timeoutMs) {
         this.node = node;
         this.directory = directory;
         this.nodeId = nodeId;
         this.headers = headers;
-        this.forwarding = new ClusterCallForwarding(directory, timeoutMs);
+        this.forwarding = forwarding;
         this.timeoutMs = timeoutMs;
         this.serial = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "flotilla-kv-membership-" + nodeId);
@@ -234,6 +240,5 @@ final class MembershipChanges implements AutoCloseable {
     @Override
     public void close() {
         serial.shutdownNow();
-        forwarding.close();
     }
 }
