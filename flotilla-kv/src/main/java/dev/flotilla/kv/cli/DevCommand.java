@@ -2,6 +2,7 @@ package dev.flotilla.kv.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -73,7 +74,7 @@ public final class DevCommand implements Callable<Integer> {
 
     /** One-character split keys spread evenly over the printable ASCII characters '!' to '~'. */
     static List<String> evenSplitKeys(int ranges) {
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         for (int i = 1; i < ranges; i++) {
             keys.add(String.valueOf((char) ('!' + i * ('~' - '!' + 1) / ranges)));
         }

@@ -12,6 +12,7 @@ import dev.flotilla.kv.etcd.mvccpb.KeyValue;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@code Range} request whose keys lie in several ranges: one request per range, clipped to its keys, then one
@@ -38,14 +39,14 @@ final class CrossRangeRead {
         return request.toBuilder().setKey(start).setRangeEnd(end).build();
     }
 
-    private static java.util.Optional<ByteString> minEnd(KeySpan a, KeySpan b) {
+    private static Optional<ByteString> minEnd(KeySpan a, KeySpan b) {
         if (a.end().isEmpty()) {
             return b.end();
         }
         if (b.end().isEmpty()) {
             return a.end();
         }
-        return java.util.Optional.of(
+        return Optional.of(
                 KEY_ORDER.compare(a.end().get(), b.end().get()) <= 0
                         ? a.end().get()
                         : b.end().get());

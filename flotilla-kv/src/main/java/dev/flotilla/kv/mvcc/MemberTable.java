@@ -18,7 +18,6 @@ import org.rocksdb.WriteBatchWithIndex;
  * they are exactly as durable as the range's applied index and are replayed with it.
  */
 final class MemberTable {
-    private static final byte MEMBER = KeyCodec.MEMBER;
     private static final int KEY_BYTES = 17;
 
     private MemberTable() {}
@@ -58,7 +57,7 @@ final class MemberTable {
 
     private static byte[] key(long rangeId, long memberId) {
         return ByteBuffer.allocate(KEY_BYTES)
-                .put(MEMBER)
+                .put(KeyCodec.MEMBER)
                 .putLong(rangeId)
                 .putLong(memberId)
                 .array();
