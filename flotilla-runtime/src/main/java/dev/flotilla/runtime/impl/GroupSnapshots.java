@@ -68,7 +68,7 @@ final class GroupSnapshots {
 
     /** After an apply: compacts the group's log if enough of it is durable in the state machine. */
     void maybeCompact(HostedGroup group) {
-        LogStorage stored = log.group(group.id);
+        LogStorage stored = group.storage;
         long durable = Math.min(Math.min(group.stateMachine.durableAppliedIndex(), group.applied), stored.lastIndex());
         // The marker needs the membership in force at its index; the replica only knows the current one.
         if (durable - stored.firstIndex() + 1 < thresholdEntries || group.lastConfChangeIndex > durable) {

@@ -1,5 +1,6 @@
 package dev.flotilla.runtime.impl;
 
+import dev.flotilla.raft.LogStorage;
 import dev.flotilla.raft.Membership;
 import dev.flotilla.raft.RaftReplica;
 import dev.flotilla.raft.Ready;
@@ -14,6 +15,9 @@ import java.util.concurrent.CompletableFuture;
 final class HostedGroup {
     final long id;
     final RaftReplica replica;
+    /** The group's log, as the replica reads it (one view, kept: a view caches its lookup in the log engine). */
+    final LogStorage storage;
+
     final StateMachine stateMachine;
     /** Proposals of this node waiting to be applied, by request id. */
     final Map<Long, CompletableFuture<byte[]>> proposals = new HashMap<>();
@@ -41,9 +45,10 @@ final class HostedGroup {
     /** Consecutive ticks the group has been idle. */
     int idleTicks;
 
-    HostedGroup(long id, RaftReplica replica, StateMachine stateMachine, long applied) {
+    HostedGroup(long id, RaftReplica replica, LogStorage storage, StateMachine stateMachine, long applied) {
         this.id = id;
         this.replica = replica;
+        this.storage = storage;
         this.stateMachine = stateMachine;
         this.applied = applied;
     }

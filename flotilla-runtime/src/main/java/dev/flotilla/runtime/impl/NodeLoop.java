@@ -262,7 +262,11 @@ public final class NodeLoop {
         RaftReplica replica = RaftReplica.create(config.raft().withRandomSeed(seed), stored);
         StateMachine stateMachine = stateMachines.apply(groupId);
         HostedGroup group = new HostedGroup(
-                groupId, replica, stateMachine, GroupSnapshots.restoreFromMarker(groupId, stored, stateMachine));
+                groupId,
+                replica,
+                stored,
+                stateMachine,
+                GroupSnapshots.restoreFromMarker(groupId, stored, stateMachine));
         // A snapshot sent before the next apply carries the applied entry's term: it must be known from the start.
         if (group.applied >= stored.snapshot().index() && group.applied <= stored.lastIndex()) {
             group.appliedTerm = stored.term(group.applied);
