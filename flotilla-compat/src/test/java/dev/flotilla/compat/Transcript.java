@@ -47,7 +47,8 @@ final class Transcript {
             for (int hidden : new int[] {0, 1, 2, 3, 6, 7, 8}) {
                 columns[hidden] = "<" + hidden + ">";
             }
-            lines.add(String.join(", ", columns));
+            // The errors column is empty; the output's last line lost its trailing separator to stripping.
+            lines.add(String.join(", ", columns).replaceFirst(",\\s*$", ""));
         }
         steps.add(step + "\n" + String.join("\n", lines.stream().sorted().toList()));
     }
