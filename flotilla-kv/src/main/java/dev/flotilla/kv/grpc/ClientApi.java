@@ -61,7 +61,7 @@ public final class ClientApi implements AutoCloseable {
         EtcdErrors errors =
                 new EtcdErrors(config.raft().tickIntervalMs() * config.raft().electionTicks());
         Replies replies = new Replies(errors, executor);
-        ResponseHeaders headers = new ResponseHeaders(node, config.clusterId(), config.nodeId());
+        ResponseHeaders headers = new ResponseHeaders(config.clusterId(), config.nodeId());
         RequestChecks checks = new RequestChecks(config.limits());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(namedDaemons("flotilla-kv-timer"));
         long electionTimeoutMs = config.raft().tickIntervalMs() * config.raft().electionTicks();
@@ -92,6 +92,7 @@ public final class ClientApi implements AutoCloseable {
                 forwarding,
                 config.raft().requestTimeoutMs());
         Server server = NettyServerBuilder.forAddress(config.clientListenAddress())
+                .directExecutor()
                 .maxInboundMessageSize(config.limits().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                 .addService(new KvService(node, store, ranges, checks, headers, replies, executor))
                 .addService(new ClusterService(node, directory, membershipChanges, headers, replies))

@@ -58,7 +58,7 @@ final class KvService extends KVGrpc.KVImplBase {
         this.headers = headers;
         this.replies = replies;
         this.executor = executor;
-        this.writes = new RangeWrites(node, headers, executor);
+        this.writes = new RangeWrites(node, headers);
     }
 
     @Override
@@ -184,7 +184,7 @@ final class KvService extends KVGrpc.KVImplBase {
         CompletableFuture<Void> fresh =
                 serializable ? CompletableFuture.completedFuture(null) : node.awaitLinearizable(range);
         return fresh.thenApplyAsync(ignored -> read.get(), executor)
-                .thenCompose(result -> headers.complete(range, result));
+                .thenApply(result -> headers.complete(range, result));
     }
 
     private CompletableFuture<CommandResult> write(long range, Command command) {

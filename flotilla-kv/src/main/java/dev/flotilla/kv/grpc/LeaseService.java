@@ -64,7 +64,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
             long minTtlSeconds) {
         this.node = node;
         this.store = store;
-        this.writes = new RangeWrites(node, headers, executor);
+        this.writes = new RangeWrites(node, headers);
         this.headers = headers;
         this.replies = replies;
         this.errors = errors;

@@ -36,7 +36,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     /** Hashes this node's own copy (no linearizable wait), as etcd does: compare replicas at one revision. */
     @Override
     public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> observer) {
-        replies.send(
+        replies.sendFromWorker(
                 () -> {
                     HashKVResponse response = store.hashKv(RangeMap.FIRST_RANGE, request.getRevision());
                     return RangeStatus.of(node, RangeMap.FIRST_RANGE).thenApply(status -> response.toBuilder()

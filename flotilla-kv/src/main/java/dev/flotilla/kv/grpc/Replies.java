@@ -8,6 +8,10 @@ import java.util.function.Supplier;
 /**
  * Sends the outcome of an asynchronous request to a unary call's observer, failures as etcd's statuses. Outcomes
  * often complete on the Raft driver thread; the response is encoded and sent on {@code executor} instead.
+ *
+ * <p>Calls arrive on gRPC's network threads (the server runs its handlers there, to spare a thread hand-off per
+ * request), so a request must only start asynchronous work; one that scans local data first uses {@link
+ * #sendFromWorker}.
  */
 final class Replies {
     private final EtcdErrors errors;
@@ -16,6 +20,11 @@ final class Replies {
     Replies(EtcdErrors errors, Executor executor) {
         this.errors = errors;
         this.executor = executor;
+    }
+
+    /** As {@link #send}, but starts the request on {@code executor}, away from the network thread. */
+    <T> void sendFromWorker(Supplier<CompletableFuture<T>> request, StreamObserver<T> observer) {
+        executor.execute(() -> send(request, observer));
     }
 
     <T> void send(Supplier<CompletableFuture<T>> request, StreamObserver<T> observer) {

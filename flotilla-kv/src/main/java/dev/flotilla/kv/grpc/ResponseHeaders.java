@@ -3,9 +3,7 @@ package dev.flotilla.kv.grpc;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.etcd.etcdserverpb.ResponseHeader;
 import dev.flotilla.raft.Status;
-import dev.flotilla.runtime.RaftNode;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,47 +11,54 @@ import java.util.concurrent.ConcurrentHashMap;
  * cluster, the member and the range's current Raft term as this node knows it.
  */
 final class ResponseHeaders {
-    private final RaftNode node;
     private final long clusterId;
     private final long memberId;
     private final Map<Long, Long> lastKnownTerms = new ConcurrentHashMap<>();
 
-    ResponseHeaders(RaftNode node, long clusterId, long memberId) {
-        this.node = node;
+    ResponseHeaders(long clusterId, long memberId) {
         this.clusterId = clusterId;
         this.memberId = memberId;
     }
 
-    /** The result with its top-level header completed. */
-    CompletableFuture<CommandResult> complete(long rangeId, CommandResult result) {
-        return node.status(rangeId).thenApply(status -> {
-            long term = status.map(s -> s.hardState().term()).orElse(0L);
-            lastKnownTerms.put(rangeId, term);
-            CommandResult.Builder builder = result.toBuilder();
-            switch (result.getOutcomeCase()) {
-                case PUT ->
-                    builder.getPutBuilder().setHeader(complete(result.getPut().getHeader(), term));
-                case DELETE_RANGE ->
-                    builder.getDeleteRangeBuilder()
-                            .setHeader(complete(result.getDeleteRange().getHeader(), term));
-                case TXN ->
-                    builder.getTxnBuilder().setHeader(complete(result.getTxn().getHeader(), term));
-                case COMPACTION ->
-                    builder.getCompactionBuilder()
-                            .setHeader(complete(result.getCompaction().getHeader(), term));
-                case RANGE ->
-                    builder.getRangeBuilder()
-                            .setHeader(complete(result.getRange().getHeader(), term));
-                case LEASE_GRANT ->
-                    builder.getLeaseGrantBuilder()
-                            .setHeader(complete(result.getLeaseGrant().getHeader(), term));
-                case LEASE_REVOKE ->
-                    builder.getLeaseRevokeBuilder()
-                            .setHeader(complete(result.getLeaseRevoke().getHeader(), term));
-                case REJECTION, MEMBER, OUTCOME_NOT_SET -> {}
-            }
-            return builder.build();
-        });
+    /**
+     * The result with its top-level header completed. A write's result carries the term of its log entry; other results
+     * get the range's term as this node last saw it (a write's, or the periodic status poll's, {@link #observe}), so
+     * that no response waits for the Raft driver.
+     */
+    CommandResult complete(long rangeId, CommandResult result) {
+        CommandResult.Builder builder = result.toBuilder();
+        switch (result.getOutcomeCase()) {
+            case PUT ->
+                builder.getPutBuilder()
+                        .setHeader(complete(rangeId, result.getPut().getHeader()));
+            case DELETE_RANGE ->
+                builder.getDeleteRangeBuilder()
+                        .setHeader(complete(rangeId, result.getDeleteRange().getHeader()));
+            case TXN ->
+                builder.getTxnBuilder()
+                        .setHeader(complete(rangeId, result.getTxn().getHeader()));
+            case COMPACTION ->
+                builder.getCompactionBuilder()
+                        .setHeader(complete(rangeId, result.getCompaction().getHeader()));
+            case RANGE ->
+                builder.getRangeBuilder()
+                        .setHeader(complete(rangeId, result.getRange().getHeader()));
+            case LEASE_GRANT ->
+                builder.getLeaseGrantBuilder()
+                        .setHeader(complete(rangeId, result.getLeaseGrant().getHeader()));
+            case LEASE_REVOKE ->
+                builder.getLeaseRevokeBuilder()
+                        .setHeader(complete(rangeId, result.getLeaseRevoke().getHeader()));
+            case REJECTION, MEMBER, OUTCOME_NOT_SET -> {}
+        }
+        return builder.build();
+    }
+
+    private ResponseHeader complete(long rangeId, ResponseHeader partial) {
+        long term = partial.getRaftTerm() > 0
+                ? lastKnownTerms.merge(rangeId, partial.getRaftTerm(), Math::max)
+                : lastKnownTerms.getOrDefault(rangeId, 0L);
+        return complete(partial, term);
     }
 
     /**
@@ -62,12 +67,12 @@ final class ResponseHeaders {
      */
     ResponseHeader at(long rangeId, long revision) {
         return complete(
-                ResponseHeader.newBuilder().setRevision(revision).build(), lastKnownTerms.getOrDefault(rangeId, 0L));
+                rangeId, ResponseHeader.newBuilder().setRevision(revision).build());
     }
 
     /** Records a range's current term, as a periodic status poll sees it. */
     void observe(long rangeId, Status status) {
-        lastKnownTerms.put(rangeId, status.hardState().term());
+        lastKnownTerms.merge(rangeId, status.hardState().term(), Math::max);
     }
 
     /** The header of a response that reports no revision (Cluster, Maintenance). */

@@ -6,24 +6,31 @@ import dev.flotilla.kv.etcd.etcdserverpb.ResponseOp;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnResponse;
 
 /**
- * Sets the revision of a result's response headers. As in etcd, every response inside a Txn reports the revision the
- * whole Txn ended at.
+ * Sets the revision of a result's response headers, and the top-level header's Raft term. As in etcd, every response
+ * inside a Txn reports the revision the whole Txn ended at.
  */
 final class Headers {
+    /** The term of a read's result: the server fills in the range's term as it last saw it. */
+    static final long TERM_UNKNOWN = 0;
+
     private Headers() {}
 
-    static CommandResult withRevision(CommandResult result, long revision) {
+    static CommandResult withRevision(CommandResult result, long revision, long raftTerm) {
         ResponseHeader header =
                 ResponseHeader.newBuilder().setRevision(revision).build();
+        ResponseHeader top = header.toBuilder().setRaftTerm(raftTerm).build();
         CommandResult.Builder builder = result.toBuilder();
         switch (result.getOutcomeCase()) {
-            case PUT -> builder.getPutBuilder().setHeader(header);
-            case DELETE_RANGE -> builder.getDeleteRangeBuilder().setHeader(header);
-            case TXN -> builder.setTxn(withRevision(result.getTxn(), header));
-            case COMPACTION -> builder.getCompactionBuilder().setHeader(header);
-            case RANGE -> builder.getRangeBuilder().setHeader(header);
-            case LEASE_GRANT -> builder.getLeaseGrantBuilder().setHeader(header);
-            case LEASE_REVOKE -> builder.getLeaseRevokeBuilder().setHeader(header);
+            case PUT -> builder.getPutBuilder().setHeader(top);
+            case DELETE_RANGE -> builder.getDeleteRangeBuilder().setHeader(top);
+            case TXN ->
+                builder.setTxn(withRevision(result.getTxn(), header).toBuilder()
+                        .setHeader(top)
+                        .build());
+            case COMPACTION -> builder.getCompactionBuilder().setHeader(top);
+            case RANGE -> builder.getRangeBuilder().setHeader(top);
+            case LEASE_GRANT -> builder.getLeaseGrantBuilder().setHeader(top);
+            case LEASE_REVOKE -> builder.getLeaseRevokeBuilder().setHeader(top);
             case REJECTION, MEMBER, OUTCOME_NOT_SET -> {}
         }
         return builder.build();

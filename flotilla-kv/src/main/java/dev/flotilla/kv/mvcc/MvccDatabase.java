@@ -177,7 +177,7 @@ public final class MvccDatabase implements KvStore {
     CommandResult read(long rangeId, Function<RangeTransaction, CommandResult> request) {
         return readSnapshot(
                 rangeId,
-                txn -> Headers.withRevision(request.apply(txn), txn.meta().revision()));
+                txn -> Headers.withRevision(request.apply(txn), txn.meta().revision(), Headers.TERM_UNKNOWN));
     }
 
     <T> T readSnapshot(long rangeId, Function<RangeTransaction, T> request) {

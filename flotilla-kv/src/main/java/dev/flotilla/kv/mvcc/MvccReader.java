@@ -61,6 +61,23 @@ final class MvccReader {
         }
     }
 
+    /**
+     * Visits {@code key} as it was at {@code revision}, if it was live then. One seek, where {@link #scan} of the key
+     * needs two: versions sort newest first, so the first version key at or after the revision's is the one.
+     */
+    void visitAt(ByteString key, long revision, Visitor visitor) {
+        byte[] start = KeyCodec.keyStart(rangeId, key);
+        try (RocksIterator it = iterators.get()) {
+            it.seek(KeyCodec.versionKey(rangeId, key, revision));
+            if (it.isValid() && it.key().length == start.length + 8 && KeyCodec.startsWith(it.key(), start)) {
+                StoredVersion version = StoredVersion.decode(it.value());
+                if (!version.tombstone()) {
+                    visitor.visit(key, KeyCodec.revision(it.key()), version);
+                }
+            }
+        }
+    }
+
     /** Visits every stored version of every key, newest first within a key (for compaction). */
     void scanAllVersions(Visitor visitor) {
         scanVersions(KeyCodec.dataPrefix(rangeId), KeyCodec.rangeDataEnd(rangeId), visitor);

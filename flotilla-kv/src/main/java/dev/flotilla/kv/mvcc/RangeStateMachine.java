@@ -64,7 +64,7 @@ final class RangeStateMachine implements StateMachine {
                         memberRows.add(row);
                         result = CommandResult.newBuilder().setMember(row).build();
                     } else {
-                        result = execute(txn, decoded, command.index());
+                        result = execute(txn, decoded, command);
                         if (txn.meta().revision() > meta.revision()) {
                             revisions.add(new RevisionEvents(txn.meta().revision(), txn.events()));
                         }
@@ -101,20 +101,21 @@ final class RangeStateMachine implements StateMachine {
         return results;
     }
 
-    private static CommandResult execute(RangeTransaction txn, Command command, long logIndex) {
+    /** Executes a decoded command; its result's header carries the term of the command's log entry. */
+    private static CommandResult execute(RangeTransaction txn, Command command, AppliedCommand entry) {
         CommandResult.Builder result = CommandResult.newBuilder();
         switch (command.getWriteCase()) {
             case PUT -> result.setPut(txn.put(command.getPut()));
             case DELETE_RANGE -> result.setDeleteRange(txn.deleteRange(command.getDeleteRange()));
             case TXN -> result.setTxn(txn.txn(command.getTxn()));
             case COMPACTION -> result.setCompaction(txn.compact(command.getCompaction()));
-            case LEASE_GRANT -> result.setLeaseGrant(txn.grantLease(command.getLeaseGrant(), logIndex));
+            case LEASE_GRANT -> result.setLeaseGrant(txn.grantLease(command.getLeaseGrant(), entry.index()));
             case LEASE_REVOKE -> result.setLeaseRevoke(txn.revokeLease(command.getLeaseRevoke()));
             case MEMBER -> throw new IllegalStateException("member commands do not touch the MVCC data");
             case WRITE_NOT_SET ->
                 throw new RejectedRequestException(Rejection.Kind.MALFORMED, "flotilla: empty command");
         }
-        return Headers.withRevision(result.build(), txn.meta().revision());
+        return Headers.withRevision(result.build(), txn.meta().revision(), entry.term());
     }
 
     /** Answers an encoded {@link RangeRequest} with an encoded {@link CommandResult}, from the applied state. */

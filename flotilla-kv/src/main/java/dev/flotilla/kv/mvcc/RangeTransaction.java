@@ -345,7 +345,7 @@ final class RangeTransaction {
 
     private Optional<KeyValue> latest(ByteString key) {
         KeyValue[] found = {null};
-        reader.scan(KeySpan.of(key, ByteString.EMPTY), currentRevision(), (k, modRevision, version) -> {
+        reader.visitAt(key, currentRevision(), (k, modRevision, version) -> {
             found[0] = version.toKeyValue(k, modRevision);
             return false;
         });
