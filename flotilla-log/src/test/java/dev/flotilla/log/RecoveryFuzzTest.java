@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Tag;
 
 /**
  * Recovery reads bytes it did not write in this run: whatever a disk, an operator or an attacker left in the segment
@@ -24,6 +25,12 @@ class RecoveryFuzzTest {
                 .withSegmentSizeBytes(8 * 1024)
                 .withCacheBytes(2048)
                 .withRewrite(1.5, 3 * 8 * 1024, 2048);
+    }
+
+    @Property(tries = 10_000)
+    @Tag("soak")
+    void damagedSegmentsGiveAWorkingLogOrAnIoExceptionAtLength(@ForAll long seed) throws IOException {
+        damagedSegmentsGiveAWorkingLogOrAnIoException(seed);
     }
 
     @Property(tries = 150)

@@ -26,6 +26,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomGenerator;
+import net.jqwik.api.Tag;
 
 /**
  * Fuzzes the three decoders that read bytes from the network: the manifest, the request frames (sender side) and the
@@ -66,6 +67,24 @@ class DecoderFuzzTest {
     @Property(tries = 2000)
     void responseDecodingIsSafe(@ForAll("responses") byte[] input) {
         assertEquals(Optional.empty(), check(input, DecoderFuzzTest::decodeResponses));
+    }
+
+    @Property(tries = 200_000)
+    @Tag("soak")
+    void manifestDecodingIsSafeAtLength(@ForAll("manifests") byte[] input) {
+        manifestDecodingIsSafe(input);
+    }
+
+    @Property(tries = 200_000)
+    @Tag("soak")
+    void requestDecodingIsSafeAtLength(@ForAll("requests") byte[] input) {
+        requestDecodingIsSafe(input);
+    }
+
+    @Property(tries = 200_000)
+    @Tag("soak")
+    void responseDecodingIsSafeAtLength(@ForAll("responses") byte[] input) {
+        responseDecodingIsSafe(input);
     }
 
     @Example

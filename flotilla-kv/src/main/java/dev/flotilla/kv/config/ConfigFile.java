@@ -14,6 +14,7 @@ import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.ServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,11 @@ public final class ConfigFile {
     }
 
     private static void set(ObjectNode root, String path, String value) {
-        String[] parts = path.split("\\.");
+        String[] parts = path.split("\\.", -1);
+        if (Arrays.stream(parts).anyMatch(String::isEmpty)) {
+            throw new ConfigException(
+                    "override '" + path + "': a field path is names joined by dots, as in raft.election-ticks");
+        }
         ObjectNode node = root;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);

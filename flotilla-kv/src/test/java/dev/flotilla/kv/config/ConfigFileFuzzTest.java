@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Tag;
 
 /**
  * The config file comes from outside. Valid files mutated at random (characters replaced, inserted, deleted; lines
@@ -32,8 +33,25 @@ class ConfigFileFuzzTest {
             """;
     private static final String ALPHABET = " \n\t:-#[]{},.&*!|>'\"%@`0123456789abcdefxyz-_";
     private static final String[] OVERRIDE_PATHS = {
-        "node-id", "data-dir", "raft.tick-interval-ms", "log", "limits.max-txn-ops", "initial-cluster", "x.y.z"
+        "node-id",
+        "data-dir",
+        "raft.tick-interval-ms",
+        "log",
+        "limits.max-txn-ops",
+        "initial-cluster",
+        "x.y.z",
+        ".",
+        "",
+        "raft.",
+        ".raft",
+        "a..b"
     };
+
+    @Property(tries = 200_000)
+    @Tag("soak")
+    void mutatedFilesParseOrFailWithAConfigExceptionAtLength(@ForAll long seed) {
+        mutatedFilesParseOrFailWithAConfigException(seed);
+    }
 
     @Property(tries = 2000)
     void mutatedFilesParseOrFailWithAConfigException(@ForAll long seed) {

@@ -107,6 +107,10 @@ class ConfigFileTest {
         assertEquals(25, config.raft().tickIntervalMs());
         assertEquals(Path.of("elsewhere"), config.dataDir());
         assertError("config field 'node-id': must be an integer, was 'two'", MINIMAL, Map.of("node-id", "two"));
+        assertError(
+                "override 'raft.': a field path is names joined by dots, as in raft.election-ticks",
+                MINIMAL,
+                Map.of("raft.", "25"));
     }
 
     @Test
