@@ -64,7 +64,10 @@ public interface LogEngine extends AutoCloseable {
      */
     LogStorage group(long groupId);
 
-    /** Ids of the groups present. */
+    /**
+     * Ids of the groups present, in ascending order (a deterministic order: the simulator replays a seed exactly only if
+     * groups reopen in the same order on every run).
+     */
     Set<Long> groups();
 
     LogStats stats();

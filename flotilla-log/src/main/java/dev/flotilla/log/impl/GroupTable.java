@@ -1,8 +1,10 @@
 package dev.flotilla.log.impl;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Optional;
-import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -42,8 +44,9 @@ final class GroupTable {
         return groups.values();
     }
 
-    Set<Long> ids() {
-        return Set.copyOf(groups.keySet());
+    /** In ascending order, so that whoever opens the groups one by one does so in the same order on every run. */
+    SortedSet<Long> ids() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(groups.keySet()));
     }
 
     int size() {

@@ -61,11 +61,10 @@ class ClusterSimulationTest {
 
     /**
      * The seed that first caught each bug, counting from seed 1 (docs/testing.md): replaying it shows in verify that
-     * the linearizability checker, not some other alarm, catches the bug. Lying-fsync's seed 4 is left out: it does
-     * not yet replay exactly from one JVM run to the next (docs/testing.md, "Open: a replay that is not exact").
+     * the linearizability checker, not some other alarm, catches the bug.
      */
     @ParameterizedTest
-    @CsvSource({"LOCAL_READS, 1", "ACK_BEFORE_FSYNC, 11"})
+    @CsvSource({"LOCAL_READS, 1", "LYING_FSYNC, 4", "ACK_BEFORE_FSYNC, 11"})
     void everyPlantedBugIsCaughtByTheCheckerOnTheSeedThatFirstCaughtIt(ClusterBug bug, long seed) {
         SimClusterRunner.Summary s = run(seed, 1, 3, 3, bug);
         assertEquals(1, s.violations(), bug + " was not caught by seed " + seed);
