@@ -51,7 +51,7 @@ final class BitFlipDetector {
             for (int fromEnd = 0; fromEnd < covered; fromEnd++) {
                 if (register == syndrome) {
                     int byteAt = at + FRAME_LENGTH_OFFSET + covered - 1 - fromEnd;
-                    return !couldBeTorn(segment, byteAt, bit, at + FRAME_HEADER_BYTES + length)
+                    return !couldBeTorn(segment, byteAt, at + FRAME_HEADER_BYTES + length)
                             && parsesWithBitFlipped(segment, at, length, byteAt, bit);
                 }
                 register = (register >>> 8) ^ TABLE[register & 0xFF];
@@ -61,20 +61,38 @@ final class BitFlipDetector {
     }
 
     /**
-     * The one ambiguous case: when the valid frame's last non-zero byte has a single bit set, a write torn just before
-     * that byte (over zeros) leaves exactly what flipping that bit leaves. It is treated as a torn write, as recovery
-     * must for the frames a crash really tears; docs/wal-format.md states this limit.
+     * The ambiguous cases, treated as torn writes, as recovery must for the frames a crash really tears
+     * (docs/wal-format.md states these limits):
+     *
+     * <ul>
+     *   <li>the valid frame's last non-zero byte has a single bit set and only zeros follow: a write torn just before
+     *       that byte, over zeros, leaves exactly what flipping that bit leaves;
+     *   <li>the space after the frame holds older data (a recycled segment): a write torn over older data leaves
+     *       whatever that data was from the tear on, which may be one bit away from what the frame would have held.
+     * </ul>
      */
-    private static boolean couldBeTorn(ByteBuffer segment, int byteAt, int bit, int frameEnd) {
-        if (segment.get(byteAt) != 0) {
-            return false;
-        }
-        for (int i = byteAt + 1; i < frameEnd; i++) {
+    private static boolean couldBeTorn(ByteBuffer segment, int byteAt, int frameEnd) {
+        return tornOverZeros(segment, byteAt, frameEnd) || olderDataFollows(segment, frameEnd);
+    }
+
+    private static boolean tornOverZeros(ByteBuffer segment, int byteAt, int frameEnd) {
+        for (int i = byteAt; i < frameEnd; i++) {
             if (segment.get(i) != 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether the bytes up to the end of the next frame header after the frame are not all zero. */
+    private static boolean olderDataFollows(ByteBuffer segment, int frameEnd) {
+        int end = Math.min(segment.limit(), align(frameEnd) + FRAME_HEADER_BYTES);
+        for (int i = frameEnd; i < end; i++) {
+            if (segment.get(i) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -103,7 +121,7 @@ final class BitFlipDetector {
                 int validLength = FrameScan.validFrameLength(segment, at, seq);
                 segment.put(at + offset, original);
                 if (validLength >= 0) {
-                    return !couldBeTorn(segment, at + offset, bit, at + FRAME_HEADER_BYTES + validLength);
+                    return !couldBeTorn(segment, at + offset, at + FRAME_HEADER_BYTES + validLength);
                 }
             }
         }

@@ -1,16 +1,23 @@
 package dev.flotilla.sim.cluster;
 
+import dev.flotilla.raft.ConfChange;
+import dev.flotilla.raft.Membership;
+import dev.flotilla.raft.Role;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The fault schedule of a run: until {@link #healAll()}, every 30–200 ms one fault at random: a node crash (with a
  * torn write, and on one node of the run perhaps a bit flip) and its restart later, a power loss of every node at
- * once, a partition and its healing, a full disk for a while, or a leadership transfer in a group. At most a minority of nodes is down at once, counting a
- * node whose disk was lost to a bit flip.
+ * once, a partition and its healing, a full disk for a while, a leadership transfer in a group, or a membership change
+ * in a group (a voter removed, later added back as a learner, then promoted). At most a minority of nodes is down at
+ * once, counting a node whose disk was lost to a bit flip. Healing makes every node a voter of every group again, so
+ * that all replicas must converge.
  */
 final class Faults {
     private final EventQueue clock;
@@ -28,6 +35,7 @@ final class Faults {
     private int partitions;
     private int fullDisks;
     private int transfers;
+    private int membershipChanges;
     private int bitFlips;
 
     Faults(EventQueue clock, Random random, List<ClusterNode> nodes, ClusterNetwork network, int groups) {
@@ -63,8 +71,10 @@ final class Faults {
             partition();
         } else if (pick < 65) {
             fillDisk();
-        } else if (pick < 90) {
+        } else if (pick < 82) {
             transferLeadership();
+        } else if (pick < 92) {
+            changeMembership(true);
         } else {
             network.heal();
         }
@@ -77,7 +87,8 @@ final class Faults {
             return;
         }
         ClusterNode victim = nodes.get(random.nextInt(nodes.size()));
-        boolean flip = victim.id() == flakyNode && bitFlips == 0 && random.nextInt(4) == 0;
+        // A lost disk takes a node away for good: only while every group keeps all voters, so none loses its quorum.
+        boolean flip = victim.id() == flakyNode && bitFlips == 0 && random.nextInt(4) == 0 && allVotersEverywhere();
         String what = victim.crash(random.nextBoolean(), flip);
         crashes++;
         if (what.contains("bit flip")) {
@@ -130,8 +141,7 @@ final class Faults {
             if (node.leads(groupId)) {
                 long target = nodes.get(random.nextInt(nodes.size())).id();
                 if (target != node.id()) {
-                    node.run(
-                            l -> l.transferLeadership(groupId, target, new java.util.concurrent.CompletableFuture<>()));
+                    node.run(l -> l.transferLeadership(groupId, target, new CompletableFuture<>()));
                     transfers++;
                 }
                 return;
@@ -140,6 +150,64 @@ final class Faults {
     }
 
     /** Ends the faults: a calm network, disks with space, every node that can restart restarted. */
+    /**
+     * One step of a group's membership walk, proposed on its leader: a member that is neither voter nor learner is
+     * added back as a learner; else a learner is promoted; else (only if {@code mayRemove}) a voter other than the
+     * leader is removed. Deciding from the membership in force, not from what was proposed before, lets a change lost
+     * to a fault simply be taken again.
+     *
+     * @return whether the group has every node as a voter
+     */
+    private boolean changeMembership(long groupId, boolean mayRemove) {
+        Optional<ClusterNode> leader =
+                nodes.stream().filter(n -> n.leads(groupId)).findFirst();
+        if (leader.isEmpty()) {
+            return false;
+        }
+        Membership current = leader.get().status(groupId).orElseThrow().membership();
+        if (current.isJoint()) {
+            return false;
+        }
+        Optional<Long> missing =
+                all.stream().filter(id -> !current.allMembers().contains(id)).findFirst();
+        ConfChange change;
+        if (missing.isPresent()) {
+            change = ConfChange.of(ConfChange.ChangeType.ADD_LEARNER, missing.get());
+        } else if (!current.learners().isEmpty()) {
+            change = ConfChange.of(
+                    ConfChange.ChangeType.PROMOTE_LEARNER,
+                    current.learners().iterator().next());
+        } else if (mayRemove && nodes.stream().noneMatch(n -> n.state() == ClusterNode.State.DISK_LOST)) {
+            List<Long> others = current.voters().stream()
+                    .filter(id -> id != leader.get().id())
+                    .toList();
+            change = ConfChange.of(ConfChange.ChangeType.REMOVE_NODE, others.get(random.nextInt(others.size())));
+        } else {
+            return true;
+        }
+        leader.get().run(l -> l.changeMembership(groupId, change, new CompletableFuture<>()));
+        membershipChanges++;
+        return false;
+    }
+
+    private boolean allVotersEverywhere() {
+        for (long g = 1; g <= groups; g++) {
+            long groupId = g;
+            boolean full = nodes.stream()
+                    .flatMap(n -> n.status(groupId).stream())
+                    .filter(status -> status.role() == Role.LEADER)
+                    .anyMatch(status -> status.membership().voters().equals(all));
+            if (!full) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void changeMembership(boolean mayRemove) {
+        changeMembership(1 + random.nextInt(groups), mayRemove);
+    }
+
     void healAll() {
         healed = true;
         network.calm();
@@ -147,10 +215,24 @@ final class Faults {
             node.setDiskFull(false);
             node.start();
         }
+        restoreMemberships();
+    }
+
+    /** Until every node is a voter of every group again: one step per group, every 50 ms. */
+    private void restoreMemberships() {
+        boolean restored = true;
+        for (long g = 1; g <= groups; g++) {
+            restored &= changeMembership(g, false);
+        }
+        if (!restored) {
+            clock.after(50, "restore memberships", this::restoreMemberships);
+        }
     }
 
     String summary() {
         return crashes + " crashes, " + powerLosses + " power losses, " + partitions + " partitions, " + fullDisks
-                + " full disks, " + transfers + " leadership transfers, " + bitFlips + " bit flips";
+                + " full disks, " + transfers + " leadership transfers, " + membershipChanges + " membership changes, "
+                + bitFlips
+                + " bit flips";
     }
 }
