@@ -34,9 +34,6 @@ import org.rocksdb.WriteOptions;
  * (no {@code allow_db_generated_files}), and {@code ExportImportFilesMetaData} does not cross nodes.
  */
 final class RangeSnapshotFiles {
-    /** Planted bugs, set by tests only: an install that keeps the range's old keys. */
-    static volatile boolean plantSkipDelete;
-
     /** Where a test stops an install, as if the node crashed there. */
     enum CrashPoint {
         NONE,
@@ -148,7 +145,7 @@ final class RangeSnapshotFiles {
             }
             links.add(link.toString());
         }
-        if (!plantSkipDelete) {
+        if (PlantedSnapshotBug.active() != PlantedSnapshotBug.KEEP_OLD_KEYS) {
             for (byte[][] span : KeyCodec.rangeSpans(rangeId)) {
                 db.deleteRange(writeOptions, span[0], span[1]);
             }

@@ -156,6 +156,9 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
 
     @Override
     public void installSnapshot(Path directory, long appliedIndex) {
+        if (PlantedSnapshotBug.active() == PlantedSnapshotBug.IGNORE_INSTALL) {
+            return;
+        }
         try {
             meta = database.installRangeSnapshot(rangeId, directory, appliedIndex);
         } catch (RocksDBException | IOException e) {

@@ -36,7 +36,7 @@ class RangeSnapshotInstallTest {
     @AfterEach
     void clearPlants() {
         RangeSnapshotFiles.crashPoint = RangeSnapshotFiles.CrashPoint.NONE;
-        RangeSnapshotFiles.plantSkipDelete = false;
+        System.clearProperty(PlantedSnapshotBug.PROPERTY);
     }
 
     /** Where the install stops, and what the reopened range must hold. */
@@ -61,7 +61,7 @@ class RangeSnapshotInstallTest {
 
     @Test
     void checkCatchesAnInstallThatKeepsTheOldKeys() throws Exception {
-        RangeSnapshotFiles.plantSkipDelete = true;
+        System.setProperty(PlantedSnapshotBug.PROPERTY, "keep-old-keys");
         assertTrue(crashAndRecover(Crash.AFTER_INGEST).stream().anyMatch(p -> p.contains("mix")));
     }
 
