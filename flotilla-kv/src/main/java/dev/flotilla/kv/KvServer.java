@@ -119,7 +119,10 @@ public final class KvServer implements AutoCloseable {
                 10_000,
                 config.snapshots().compactionThresholdEntries());
         FileSnapshotConfig snapshots = FileSnapshotConfig.defaults(
-                config.dataDir().resolve("snapshots"), config.snapshots().listenAddress(config.peerListenAddress()));
+                config.dataDir().resolve("snapshots"),
+                config.snapshots()
+                        .listenAddress(
+                                config.member(config.nodeId()).orElseThrow().peerAddress()));
         return RaftNode.start(nodeConfig, log, transport, store::stateMachine, snapshots);
     }
 

@@ -8,8 +8,9 @@ import java.util.Optional;
  * How a server's ranges compact their logs and ship snapshots (docs/kv-server.md, "Range snapshots").
  *
  * @param listenAddress where the node's snapshot server listens for followers that fetch a range's table files; empty:
- *     the peer listen address's host, on a free port (the port travels with each snapshot, so any port works). It must
- *     be an address peers reach, not a wildcard
+ *     the host of this node's peer address in the initial cluster (the one peers reach; the peer listen address may be
+ *     a wildcard), on a free port (the port travels with each snapshot, so any port works). It must be an address
+ *     peers reach, not a wildcard
  * @param compactionThresholdEntries a range's log is compacted once this many of its entries are durable in RocksDB;
  *     a follower that then needs them gets a snapshot
  */
@@ -33,8 +34,8 @@ public record SnapshotConfig(Optional<InetSocketAddress> listenAddress, long com
         return new SnapshotConfig(Optional.empty(), 10_000);
     }
 
-    /** The address to listen on, given the node's peer listen address. */
-    public InetSocketAddress listenAddress(InetSocketAddress peerListenAddress) {
-        return listenAddress.orElseGet(() -> new InetSocketAddress(peerListenAddress.getHostString(), 0));
+    /** The address to listen on, given the address peers reach this node at. */
+    public InetSocketAddress listenAddress(InetSocketAddress peerAddress) {
+        return listenAddress.orElseGet(() -> new InetSocketAddress(peerAddress.getHostString(), 0));
     }
 }

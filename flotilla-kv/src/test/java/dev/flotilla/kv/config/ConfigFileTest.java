@@ -85,7 +85,8 @@ class ConfigFileTest {
         assertEquals(SnapshotConfig.defaults(), defaults.snapshots());
         assertEquals(
                 new InetSocketAddress("127.0.0.1", 0),
-                defaults.snapshots().listenAddress(defaults.peerListenAddress()));
+                defaults.snapshots()
+                        .listenAddress(defaults.member(2).orElseThrow().peerAddress()));
         ServerConfig config = ConfigFile.parse(MINIMAL + """
                 snapshots:
                   listen-address: 127.0.0.1:22382
@@ -95,7 +96,9 @@ class ConfigFileTest {
                 """, Map.of());
         assertEquals(
                 22382,
-                config.snapshots().listenAddress(config.peerListenAddress()).getPort());
+                config.snapshots()
+                        .listenAddress(config.member(2).orElseThrow().peerAddress())
+                        .getPort());
         assertEquals(500, config.snapshots().compactionThresholdEntries());
         assertEquals(8 << 20, config.rocksdb().snapshotFileBytes());
         assertError(
