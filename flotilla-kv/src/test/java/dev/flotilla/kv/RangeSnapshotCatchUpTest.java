@@ -9,6 +9,7 @@ import dev.flotilla.kv.etcd.etcdserverpb.MemberAddRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.PutRequest;
 import dev.flotilla.kv.mvcc.MvccDatabase;
 import dev.flotilla.kv.mvcc.PlantedSnapshotBug;
+import dev.flotilla.kv.mvcc.RangeSnapshotFiles;
 import dev.flotilla.raft.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Range snapshots between real servers in this JVM (real RocksDB, Raft and snapshot transfer on loopback), with logs
@@ -41,6 +44,7 @@ class RangeSnapshotCatchUpTest {
     @AfterEach
     void stop() {
         System.clearProperty(PlantedSnapshotBug.PROPERTY);
+        System.clearProperty(RangeSnapshotFiles.CRASH_POINT_PROPERTY);
         if (cluster != null) {
             cluster.close();
         }
@@ -65,6 +69,32 @@ class RangeSnapshotCatchUpTest {
         System.setProperty(PlantedSnapshotBug.PROPERTY, "ignore-install");
         cluster.start(follower);
         assertThrows(AssertionError.class, () -> awaitEqualChecksums(6));
+    }
+
+    /**
+     * The follower's node stops in the middle of the install, after its marker is durable (the driver thread fails,
+     * which stops the node; the KV store is closed after, as a kill that found the deletion flushed or the files
+     * ingested would leave it); restarted, it installs the directory again if needed and ends at the leader's state.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = RangeSnapshotFiles.CrashPoint.class,
+            names = {"AFTER_DELETE", "AFTER_INGEST"})
+    void followerStoppedInTheMiddleOfTheInstallEndsAtTheNewStateAfterRestart(RangeSnapshotFiles.CrashPoint crash)
+            throws Exception {
+        long follower = startAndStopAFollower();
+        writeMoreThanAFrame();
+        System.setProperty(RangeSnapshotFiles.CRASH_POINT_PROPERTY, crash.name());
+        cluster.start(follower);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cluster.server(follower).node().status(RANGE).join().isPresent()) {
+            assertTrue(System.nanoTime() < deadline, "the follower never reached the install");
+            Thread.sleep(50);
+        }
+        System.clearProperty(RangeSnapshotFiles.CRASH_POINT_PROPERTY);
+        cluster.stop(follower);
+        cluster.start(follower);
+        awaitEqualChecksums(15);
     }
 
     @Test

@@ -33,15 +33,24 @@ import org.rocksdb.WriteOptions;
  * <p>Why {@link SstFileWriter} and not RocksDB's own table files: rocksdbjni 11.8 cannot ingest files a DB generated
  * (no {@code allow_db_generated_files}), and {@code ExportImportFilesMetaData} does not cross nodes.
  */
-final class RangeSnapshotFiles {
-    /** Where a test stops an install, as if the node crashed there. */
-    enum CrashPoint {
+public final class RangeSnapshotFiles {
+    /**
+     * Where a test stops an install, as if the node crashed there: read from the system property {@value
+     * #CRASH_POINT_PROPERTY} at each install; never set outside tests.
+     */
+    public enum CrashPoint {
         NONE,
         AFTER_DELETE,
         AFTER_INGEST
     }
 
-    static volatile CrashPoint crashPoint = CrashPoint.NONE;
+    public static final String CRASH_POINT_PROPERTY = "flotilla.kv.snapshot.crash-point";
+
+    private static CrashPoint crashPoint() {
+        return CrashPoint.valueOf(System.getProperty(CRASH_POINT_PROPERTY, "none")
+                .toUpperCase(java.util.Locale.ROOT)
+                .replace('-', '_'));
+    }
 
     private RangeSnapshotFiles() {}
 
@@ -155,7 +164,7 @@ final class RangeSnapshotFiles {
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush);
         }
-        if (crashPoint == CrashPoint.AFTER_DELETE) {
+        if (crashPoint() == CrashPoint.AFTER_DELETE) {
             throw new SimulatedCrash(CrashPoint.AFTER_DELETE);
         }
         try (IngestExternalFileOptions ingest = new IngestExternalFileOptions()
@@ -166,7 +175,7 @@ final class RangeSnapshotFiles {
             db.ingestExternalFile(links, ingest);
         }
         deleteTree(scratch);
-        if (crashPoint == CrashPoint.AFTER_INGEST) {
+        if (crashPoint() == CrashPoint.AFTER_INGEST) {
             throw new SimulatedCrash(CrashPoint.AFTER_INGEST);
         }
     }

@@ -35,7 +35,7 @@ class RangeSnapshotInstallTest {
 
     @AfterEach
     void clearPlants() {
-        RangeSnapshotFiles.crashPoint = RangeSnapshotFiles.CrashPoint.NONE;
+        System.clearProperty(RangeSnapshotFiles.CRASH_POINT_PROPERTY);
         System.clearProperty(PlantedSnapshotBug.PROPERTY);
     }
 
@@ -103,9 +103,9 @@ class RangeSnapshotInstallTest {
             assertEquals(follower.index(), oldIndex);
 
             if (crash != Crash.BEFORE_INSTALL) {
-                RangeSnapshotFiles.crashPoint = RangeSnapshotFiles.CrashPoint.valueOf(crash.name());
+                System.setProperty(RangeSnapshotFiles.CRASH_POINT_PROPERTY, crash.name());
                 assertThrows(RangeSnapshotFiles.SimulatedCrash.class, () -> install(follower, snapshot, snapshotIndex));
-                RangeSnapshotFiles.crashPoint = RangeSnapshotFiles.CrashPoint.NONE;
+                System.clearProperty(RangeSnapshotFiles.CRASH_POINT_PROPERTY);
             }
             follower.crashAndReopen();
 
