@@ -6,6 +6,7 @@ import dev.flotilla.log.LogEngine;
 import dev.flotilla.log.LogEngineConfig;
 import dev.flotilla.raft.Membership;
 import dev.flotilla.raft.RaftConfig;
+import dev.flotilla.runtime.FileSnapshotConfig;
 import dev.flotilla.runtime.RaftNode;
 import dev.flotilla.runtime.RaftNodeConfig;
 import dev.flotilla.transport.TransportConfig;
@@ -116,8 +117,13 @@ public final class KvServer implements AutoCloseable {
                 Duration.ofMillis(timing.tickIntervalMs()),
                 Duration.ofMillis(timing.requestTimeoutMs()),
                 10_000,
-                RaftNodeConfig.defaults(config.nodeId()).compactionThresholdEntries());
-        return RaftNode.start(nodeConfig, log, transport, store::stateMachine);
+                config.snapshots().compactionThresholdEntries());
+        FileSnapshotConfig snapshots = FileSnapshotConfig.defaults(
+                config.dataDir().resolve("snapshots"),
+                config.snapshots()
+                        .listenAddress(
+                                config.member(config.nodeId()).orElseThrow().peerAddress()));
+        return RaftNode.start(nodeConfig, log, transport, store::stateMachine, snapshots);
     }
 
     /** Where clients connect (the bound port, when the configuration asked for port 0). */
@@ -128,6 +134,11 @@ public final class KvServer implements AutoCloseable {
     /** The Raft node, for tests and tools that inspect the ranges' state. */
     public RaftNode node() {
         return node;
+    }
+
+    /** The node's store, for tests and tools that compare the ranges' replicas. */
+    public KvStore store() {
+        return store;
     }
 
     /** Where this node serves its Prometheus metrics, if it does (the bound port, when port 0 was asked for). */

@@ -83,6 +83,12 @@ public interface KvStore extends AutoCloseable {
      */
     void onMemberChange(Consumer<MemberRecord> listener);
 
+    /**
+     * CRC32C of every key and value the range owns (versions, leases, attachments, member rows and its meta, which holds
+     * the applied index), in key order, from one consistent view: replicas at the same applied index must agree.
+     */
+    long rangeChecksum(long rangeId);
+
     /** Bytes on disk and in memtables, for status reports. */
     long sizeBytes();
 

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param ranges how the key space is cut into ranges (the same on every node, from the first start on)
  * @param initialClusterState whether this node starts a new cluster or joins a running one
  * @param metricsListenAddress where this node serves its Prometheus metrics over HTTP; empty: not served
+ * @param snapshots log compaction and the snapshot server of the ranges
  */
 public record ServerConfig(
         long nodeId,
@@ -34,7 +35,8 @@ public record ServerConfig(
         LimitsConfig limits,
         RangesConfig ranges,
         ClusterState initialClusterState,
-        Optional<InetSocketAddress> metricsListenAddress) {
+        Optional<InetSocketAddress> metricsListenAddress,
+        SnapshotConfig snapshots) {
     public ServerConfig {
         if (nodeId < 1) {
             throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
@@ -59,6 +61,7 @@ public record ServerConfig(
         Objects.requireNonNull(ranges, "ranges");
         Objects.requireNonNull(initialClusterState, "initialClusterState");
         Objects.requireNonNull(metricsListenAddress, "metricsListenAddress");
+        Objects.requireNonNull(snapshots, "snapshots");
     }
 
     /** A node of a new cluster that serves no metrics. */
@@ -86,7 +89,8 @@ public record ServerConfig(
                 limits,
                 RangesConfig.defaults(),
                 ClusterState.NEW,
-                Optional.empty());
+                Optional.empty(),
+                SnapshotConfig.defaults());
     }
 
     public Optional<MemberConfig> member(long id) {

@@ -27,15 +27,22 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<Long, ManagedChannel> channels = new TreeMap<>();
     private final RaftTimingConfig timing;
     private final RangesConfig ranges;
+    private final SnapshotConfig snapshots;
 
     public LocalCluster(Path root, int size, RaftTimingConfig timing) throws IOException {
         this(root, size, timing, RangesConfig.defaults());
     }
 
     public LocalCluster(Path root, int size, RaftTimingConfig timing, RangesConfig ranges) throws IOException {
+        this(root, size, timing, ranges, SnapshotConfig.defaults());
+    }
+
+    public LocalCluster(Path root, int size, RaftTimingConfig timing, RangesConfig ranges, SnapshotConfig snapshots)
+            throws IOException {
         this.root = root;
         this.timing = timing;
         this.ranges = ranges;
+        this.snapshots = snapshots;
         List<Integer> ports = FreePorts.take(2 * size);
         for (int i = 0; i < size; i++) {
             members.add(new MemberConfig(i + 1, loopback(ports.get(2 * i)), loopback(ports.get(2 * i + 1))));
@@ -76,7 +83,8 @@ public final class LocalCluster implements AutoCloseable {
                         base.limits(),
                         base.ranges(),
                         ClusterState.EXISTING,
-                        Optional.empty())));
+                        Optional.empty(),
+                        base.snapshots())));
     }
 
     public ServerConfig config(long id) {
@@ -94,7 +102,8 @@ public final class LocalCluster implements AutoCloseable {
                 new LimitsConfig(64 * 1024, 16),
                 ranges,
                 ClusterState.NEW,
-                Optional.of(loopback(0)));
+                Optional.of(loopback(0)),
+                snapshots);
     }
 
     void start(long id) throws IOException {

@@ -34,7 +34,21 @@ public interface RaftNode extends AutoCloseable {
      */
     static RaftNode start(
             RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
-        return ThreadedRaftNode.start(config, log, transport, stateMachines);
+        return ThreadedRaftNode.start(config, log, transport, stateMachines, Optional.empty());
+    }
+
+    /**
+     * Starts a node with file snapshots (docs/runtime.md, "File snapshots"): groups whose state machine is a {@link
+     * FileSnapshotStateMachine} send and install snapshots as files through the node's snapshot server, which listens
+     * once this returns. Other groups keep the full-copy path.
+     */
+    static RaftNode start(
+            RaftNodeConfig config,
+            LogEngine log,
+            Transport transport,
+            LongFunction<StateMachine> stateMachines,
+            FileSnapshotConfig fileSnapshots) {
+        return ThreadedRaftNode.start(config, log, transport, stateMachines, Optional.of(fileSnapshots));
     }
 
     /**
@@ -79,6 +93,9 @@ public interface RaftNode extends AutoCloseable {
 
     /** The group's state as this node sees it, if the node hosts it. */
     CompletableFuture<Optional<Status>> status(long groupId);
+
+    /** Snapshot bytes sent and received over the file-snapshot path since the node started; safe from any thread. */
+    SnapshotTraffic snapshotTraffic();
 
     /** Ids of the groups this node hosts: a live, unmodifiable view, safe to read from any thread. */
     Set<Long> groups();

@@ -70,6 +70,12 @@ final class FileBackedStateMachine implements StateMachine {
         durable = appliedIndex;
     }
 
+    /** Takes a snapshot's state and saves it at once: an installed snapshot is durable when this returns. */
+    void restoreAndSave(byte[] snapshot, long appliedIndex) {
+        memory.restore(snapshot, appliedIndex);
+        save(appliedIndex);
+    }
+
     @Override
     public byte[] query(byte[] query) {
         return memory.query(query);

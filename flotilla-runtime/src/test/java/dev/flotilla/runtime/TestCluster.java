@@ -6,6 +6,7 @@ import dev.flotilla.raft.Membership;
 import dev.flotilla.raft.RaftConfig;
 import dev.flotilla.raft.Role;
 import dev.flotilla.raft.Status;
+import dev.flotilla.snapshot.SnapshotFetcherConfig;
 import dev.flotilla.transport.Transport;
 import dev.flotilla.transport.TransportConfig;
 import dev.flotilla.transport.netty.NettyTransport;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.LongFunction;
 
 /**
  * Real nodes in one JVM: each with its own log engine in its own directory and a Netty transport on loopback. Nodes
@@ -52,6 +54,10 @@ final class TestCluster implements AutoCloseable {
     private final Optional<Long> saveEvery;
 
     private final int driverThreads;
+    /** Whether nodes have file snapshots (and state machines that write them); see {@link #withFileSnapshots}. */
+    private final boolean fileSnapshots;
+    /** The fetcher settings of the nodes started from now on, when they have file snapshots. */
+    volatile SnapshotFetcherConfig fetcherConfig = SnapshotFetcherConfig.defaults();
 
     private final Map<Long, LogEngine> logs = new ConcurrentHashMap<>();
 
@@ -66,7 +72,7 @@ final class TestCluster implements AutoCloseable {
             Duration tick,
             LogOpener logOpener,
             BiFunction<Long, Transport, Transport> transportWrapper) {
-        this(root, size, spare, tick, logOpener, transportWrapper, Optional.empty(), 1);
+        this(root, size, spare, tick, logOpener, transportWrapper, Optional.empty(), 1, false);
     }
 
     private TestCluster(
@@ -77,8 +83,10 @@ final class TestCluster implements AutoCloseable {
             LogOpener logOpener,
             BiFunction<Long, Transport, Transport> transportWrapper,
             Optional<Long> saveEvery,
-            int driverThreads) {
+            int driverThreads,
+            boolean fileSnapshots) {
         this.root = root;
+        this.fileSnapshots = fileSnapshots;
         this.size = size;
         this.tick = tick;
         this.logOpener = logOpener;
@@ -121,7 +129,23 @@ final class TestCluster implements AutoCloseable {
                 (id, dir) -> LogEngine.open(smallSegments(dir)),
                 transportWrapper,
                 Optional.of(saveEvery),
-                1);
+                1,
+                false);
+    }
+
+    /** Like {@link #compacting}, with file snapshots: state machines write their snapshots as files. */
+    static TestCluster withFileSnapshots(
+            Path root, int size, long saveEvery, BiFunction<Long, Transport, Transport> transportWrapper) {
+        return new TestCluster(
+                root,
+                size,
+                0,
+                TICK.multipliedBy(3),
+                (id, dir) -> LogEngine.open(smallSegments(dir)),
+                transportWrapper,
+                Optional.of(saveEvery),
+                1,
+                true);
     }
 
     /** Nodes whose groups are driven by {@code driverThreads} threads each. */
@@ -134,7 +158,8 @@ final class TestCluster implements AutoCloseable {
                 (id, dir) -> LogEngine.open(smallSegments(dir)),
                 (id, transport) -> transport,
                 Optional.empty(),
-                driverThreads);
+                driverThreads,
+                false);
     }
 
     static LogEngineConfig smallSegments(Path dir) {
@@ -170,17 +195,39 @@ final class TestCluster implements AutoCloseable {
                     driverThreads);
             Path stateDir = root.resolve("node-" + id + "-state");
             Files.createDirectories(stateDir);
-            nodes.put(id, RaftNode.start(config, log, transport, group -> {
+            LongFunction<StateMachine> factory = group -> {
                 InMemoryStateMachine memory = new InMemoryStateMachine();
                 machines.put(group, memory);
                 return saveEvery
-                        .<StateMachine>map(
-                                every -> new FileBackedStateMachine(memory, stateDir.resolve("group-" + group), every))
+                        .<StateMachine>map(every -> {
+                            FileBackedStateMachine saved =
+                                    new FileBackedStateMachine(memory, stateDir.resolve("group-" + group), every);
+                            return fileSnapshots ? new FileSnapshotTestStateMachine(saved) : saved;
+                        })
                         .orElse(memory);
-            }));
+            };
+            nodes.put(
+                    id,
+                    fileSnapshots
+                            ? RaftNode.start(
+                                    config,
+                                    log,
+                                    transport,
+                                    factory,
+                                    new FileSnapshotConfig(
+                                            snapshotDirectory(id),
+                                            new InetSocketAddress("127.0.0.1", 0),
+                                            64 << 10,
+                                            fetcherConfig))
+                            : RaftNode.start(config, log, transport, factory));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where node {@code id} keeps its file snapshots. */
+    Path snapshotDirectory(long id) {
+        return root.resolve("node-" + id + "-snapshots");
     }
 
     void stop(long id) {

@@ -124,6 +124,10 @@ final class DevCluster implements AutoCloseable {
                     "  - id: %d%n    peer-address: 127.0.0.1:%d%n    client-address: 127.0.0.1:%d%n",
                     member, peerPorts.get(member - 1), clientPorts.get(member - 1)));
         }
+        // Lagging or new members fetch range files from the snapshot server: one port above the peer port on the
+        // default ports, any free port otherwise (tests pick random ports, whose neighbours may be taken).
+        int snapshotPort = peerPorts.equals(PEER_PORTS) ? peerPorts.get(node - 1) + 1 : 0;
+        yaml.append(String.format("snapshots:%n  listen-address: 127.0.0.1:%d%n", snapshotPort));
         if (!splitKeys.isEmpty()) {
             yaml.append("ranges:\n  split-keys:\n");
             // Single-quoted YAML: a quote inside is doubled.

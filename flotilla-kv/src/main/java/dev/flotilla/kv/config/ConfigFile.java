@@ -12,6 +12,7 @@ import dev.flotilla.kv.RaftTimingConfig;
 import dev.flotilla.kv.RangesConfig;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.ServerConfig;
+import dev.flotilla.kv.SnapshotConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -87,8 +88,11 @@ public final class ConfigFile {
         RangesConfig ranges = file.section("ranges").map(ConfigFile::ranges).orElse(RangesConfig.defaults());
         ClusterState state = clusterState(file);
         Optional<InetSocketAddress> metrics = file.address("metrics-listen-address");
+        SnapshotConfig snapshots =
+                file.section("snapshots").map(ConfigFile::snapshots).orElse(SnapshotConfig.defaults());
         return file.build(() -> new ServerConfig(
-                nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges, state, metrics));
+                nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges, state, metrics,
+                snapshots));
     }
 
     private static ClusterState clusterState(Section file) {
@@ -125,7 +129,15 @@ public final class ConfigFile {
         RocksDbConfig d = RocksDbConfig.defaults();
         long writeBuffer = s.longOr("write-buffer-size-bytes", d.writeBufferSizeBytes());
         long cache = s.longOr("block-cache-size-bytes", d.blockCacheSizeBytes());
-        return s.build(() -> new RocksDbConfig(writeBuffer, cache));
+        long snapshotFile = s.longOr("snapshot-file-bytes", d.snapshotFileBytes());
+        return s.build(() -> new RocksDbConfig(writeBuffer, cache, snapshotFile));
+    }
+
+    private static SnapshotConfig snapshots(Section s) {
+        Optional<InetSocketAddress> listen = s.address("listen-address");
+        long threshold = s.longOr(
+                "compaction-threshold-entries", SnapshotConfig.defaults().compactionThresholdEntries());
+        return s.build(() -> new SnapshotConfig(listen, threshold));
     }
 
     private static RangesConfig ranges(Section s) {

@@ -6,6 +6,7 @@ import dev.flotilla.log.LogEngine;
 import dev.flotilla.raft.Role;
 import dev.flotilla.raft.Status;
 import dev.flotilla.runtime.RaftNode;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,7 +37,8 @@ import java.util.function.ToDoubleFunction;
  *       node, when proposals go through {@link #measuringProposals});
  *   <li>per node: {@code flotilla_log_live_bytes}, {@code flotilla_log_disk_bytes}, {@code flotilla_log_entries}
  *       (the shared log of every range) and {@code flotilla_log_fsync_seconds} (count and total time of the log's
- *       fdatasyncs).
+ *       fdatasyncs), {@code flotilla_snapshot_sent_bytes_total} and {@code flotilla_snapshot_received_bytes_total}
+ *       (range snapshot files sent by this node's snapshot server and fetched over the network, since start).
  * </ul>
  *
  * <p>Range values are read from the Raft node once per scrape, on the HTTP thread; ranges the node starts hosting
@@ -63,6 +65,7 @@ public final class NodeMetrics implements AutoCloseable {
     public static NodeMetrics start(InetSocketAddress address, RaftNode node, LogEngine log) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registerLog(registry, log);
+        registerSnapshots(registry, node);
         HttpServer server;
         try {
             server = HttpServer.create(address, 0);
@@ -80,6 +83,19 @@ public final class NodeMetrics implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         return metrics;
+    }
+
+    private static void registerSnapshots(PrometheusMeterRegistry registry, RaftNode node) {
+        FunctionCounter.builder(
+                        "flotilla.snapshot.sent", node, n -> n.snapshotTraffic().sentBytes())
+                .baseUnit("bytes")
+                .description("snapshot file bytes this node's snapshot server sent, re-sends included")
+                .register(registry);
+        FunctionCounter.builder("flotilla.snapshot.received", node, n -> n.snapshotTraffic()
+                        .receivedBytes())
+                .baseUnit("bytes")
+                .description("snapshot file bytes this node fetched over the network (reused files not counted)")
+                .register(registry);
     }
 
     private static void registerLog(PrometheusMeterRegistry registry, LogEngine log) {

@@ -5,6 +5,7 @@ import dev.flotilla.raft.Membership;
 import dev.flotilla.raft.Status;
 import dev.flotilla.runtime.RaftNode;
 import dev.flotilla.runtime.ReadConsistency;
+import dev.flotilla.runtime.SnapshotTraffic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
@@ -74,6 +75,11 @@ final class ProposalTimingNode implements RaftNode {
     @Override
     public CompletableFuture<Optional<Status>> status(long groupId) {
         return node.status(groupId);
+    }
+
+    @Override
+    public SnapshotTraffic snapshotTraffic() {
+        return node.snapshotTraffic();
     }
 
     @Override

@@ -29,6 +29,15 @@ final class FlushTracker extends AbstractEventListener {
         unflushed.computeIfAbsent(rangeId, id -> new ArrayDeque<>()).add(new Write(sequence, appliedIndex));
     }
 
+    /**
+     * The range's keys were replaced by ingested table files, which are durable at once, at {@code appliedIndex}; the
+     * writes recorded before are gone with the keys they wrote.
+     */
+    synchronized void installed(long rangeId, long appliedIndex) {
+        unflushed.remove(rangeId);
+        durable.put(rangeId, appliedIndex);
+    }
+
     synchronized long durableAppliedIndex(long rangeId) {
         return durable.getOrDefault(rangeId, 0L);
     }

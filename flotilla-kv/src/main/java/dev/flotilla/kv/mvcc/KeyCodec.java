@@ -119,6 +119,17 @@ final class KeyCodec {
         return List.of(dataPrefix(rangeId), leasePrefix(rangeId), prefix(ATTACHMENT, rangeId), prefix(MEMBER, rangeId));
     }
 
+    /**
+     * The key spans of everything the range owns, its meta record included, in key order: {@code [kind . range, kind .
+     * range+1)} for each kind.
+     */
+    static List<byte[][]> rangeSpans(long rangeId) {
+        return java.util.stream.Stream.of(ATTACHMENT, MEMBER, DATA, LEASE, META)
+                .sorted()
+                .map(kind -> new byte[][] {prefix(kind, rangeId), prefix(kind, rangeId + 1)})
+                .toList();
+    }
+
     private static byte[] prefix(byte kind, long rangeId) {
         return ByteBuffer.allocate(PREFIX_BYTES).put(kind).putLong(rangeId).array();
     }

@@ -27,10 +27,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.zip.CRC32C;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
@@ -67,9 +71,23 @@ public final class MvccDatabase implements KvStore {
     private final Map<Long, WatchHub> watchHubs = new ConcurrentHashMap<>();
     private final Map<Long, LeaseClock> leaseClocks = new ConcurrentHashMap<>();
     private final List<Consumer<MemberRecord>> memberListeners = new CopyOnWriteArrayList<>();
+    /** Where an install hard-links a snapshot's files for RocksDB to move in; on the same file system as the DB. */
+    private final Path ingestRoot;
 
-    private MvccDatabase(RocksDB db, Options options, LRUCache cache, FlushTracker flushes) {
+    private final long snapshotFileBytes;
+    /** Writes range snapshots, one at a time: the SST writer is CPU-bound, and the driver thread needs the rest. */
+    private final ExecutorService snapshotWriter;
+
+    private MvccDatabase(
+            RocksDB db, Options options, LRUCache cache, FlushTracker flushes, Path directory, long snapshotFileBytes) {
         this.db = db;
+        this.ingestRoot = directory.resolveSibling(directory.getFileName() + "-ingest");
+        this.snapshotFileBytes = snapshotFileBytes;
+        this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "flotilla-kv-snapshot-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.options = options;
         this.cache = cache;
         this.flushes = flushes;
@@ -87,7 +105,13 @@ public final class MvccDatabase implements KvStore {
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache))
                 .setListeners(List.of(flushes));
         try {
-            return new MvccDatabase(RocksDB.open(options, directory.toString()), options, cache, flushes);
+            return new MvccDatabase(
+                    RocksDB.open(options, directory.toString()),
+                    options,
+                    cache,
+                    flushes,
+                    directory,
+                    config.snapshotFileBytes());
         } catch (RocksDBException e) {
             options.close();
             cache.close();
@@ -291,6 +315,74 @@ public final class MvccDatabase implements KvStore {
         }
     }
 
+    /**
+     * Captures the range now (driver thread, right after an apply) and writes it as table files into {@code directory}
+     * on the snapshot writer's thread; see {@link RangeSnapshotFiles}.
+     */
+    CompletableFuture<Void> writeRangeSnapshot(long rangeId, Path directory) {
+        Snapshot snapshot = db.getSnapshot();
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        RangeSnapshotFiles.write(db, snapshot, rangeId, directory, snapshotFileBytes);
+                    } catch (RocksDBException e) {
+                        throw new IllegalStateException("writing a snapshot of range " + rangeId + " failed", e);
+                    } finally {
+                        db.releaseSnapshot(snapshot);
+                    }
+                },
+                snapshotWriter);
+    }
+
+    /**
+     * Replaces the range's keys by the table files of a verified snapshot directory, at {@code appliedIndex}, durably.
+     * Driver thread only.
+     *
+     * @return the range's meta after the install
+     * @throws IllegalArgumentException if the directory is not a snapshot of this range at that index
+     */
+    RangeMeta installRangeSnapshot(long rangeId, Path directory, long appliedIndex)
+            throws RocksDBException, IOException {
+        List<Path> files = RangeSnapshotFiles.verifiedFiles(directory, rangeId, appliedIndex);
+        RangeSnapshotFiles.install(db, writeOptions, rangeId, files, ingestRoot.resolve("range-" + rangeId));
+        flushes.installed(rangeId, appliedIndex);
+        RangeMeta meta = meta(rangeId);
+        if (meta.appliedIndex() != appliedIndex) {
+            throw new IllegalStateException("range " + rangeId + ": the snapshot for index " + appliedIndex
+                    + " holds applied index " + meta.appliedIndex());
+        }
+        return meta;
+    }
+
+    @Override
+    public long rangeChecksum(long rangeId) {
+        Snapshot snapshot = db.getSnapshot();
+        CRC32C crc = new CRC32C();
+        ByteBuffer lengths = ByteBuffer.allocate(2 * Integer.BYTES);
+        try {
+            for (byte[][] span : KeyCodec.rangeSpans(rangeId)) {
+                try (Slice upper = new Slice(span[1]);
+                        ReadOptions read =
+                                new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
+                        RocksIterator it = db.newIterator(read)) {
+                    for (it.seek(span[0]); it.isValid(); it.next()) {
+                        byte[] key = it.key();
+                        byte[] value = it.value();
+                        crc.update(lengths.clear()
+                                .putInt(key.length)
+                                .putInt(value.length)
+                                .flip());
+                        crc.update(key);
+                        crc.update(value);
+                    }
+                }
+            }
+        } finally {
+            db.releaseSnapshot(snapshot);
+        }
+        return crc.getValue();
+    }
+
     private interface KeyValueVisitor {
         void visit(byte[] key, byte[] value) throws RocksDBException;
     }
@@ -346,8 +438,21 @@ public final class MvccDatabase implements KvStore {
         }
     }
 
+    /** Closes without flushing, as a crash would leave the files (tests). */
+    void closeAsIfCrashed() throws RocksDBException {
+        db.setDBOptions(org.rocksdb.MutableDBOptions.builder()
+                .setAvoidFlushDuringShutdown(true)
+                .build());
+        snapshotWriter.shutdownNow();
+        writeOptions.close();
+        db.close();
+        options.close();
+        cache.close();
+    }
+
     @Override
     public void close() {
+        snapshotWriter.shutdown();
         flush();
         writeOptions.close();
         db.close();

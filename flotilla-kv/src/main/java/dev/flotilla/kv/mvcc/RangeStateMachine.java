@@ -11,10 +11,13 @@ import dev.flotilla.kv.lease.LeaseChange;
 import dev.flotilla.kv.lease.LeaseClock;
 import dev.flotilla.kv.watch.RevisionEvents;
 import dev.flotilla.kv.watch.WatchHub;
-import dev.flotilla.runtime.StateMachine;
+import dev.flotilla.runtime.FileSnapshotStateMachine;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatchWithIndex;
 
@@ -26,7 +29,7 @@ import org.rocksdb.WriteBatchWithIndex;
  * does. Member commands (first range only) replace a row of the cluster's member table in the same batch; they
  * create no revision, as etcd's membership changes do not.
  */
-final class RangeStateMachine implements StateMachine {
+final class RangeStateMachine implements FileSnapshotStateMachine {
     private final MvccDatabase database;
     private final long rangeId;
     private final WatchHub watchHub;
@@ -145,6 +148,26 @@ final class RangeStateMachine implements StateMachine {
     @Override
     public long durableAppliedIndex() {
         return database.durableAppliedIndex(rangeId);
+    }
+
+    @Override
+    public CompletableFuture<Void> writeSnapshot(Path directory) {
+        return database.writeRangeSnapshot(rangeId, directory);
+    }
+
+    @Override
+    public void installSnapshot(Path directory, long appliedIndex) {
+        if (PlantedSnapshotBug.active() == PlantedSnapshotBug.IGNORE_INSTALL) {
+            return;
+        }
+        try {
+            meta = database.installRangeSnapshot(rangeId, directory, appliedIndex);
+        } catch (RocksDBException | IOException e) {
+            throw new IllegalStateException(
+                    "range " + rangeId + ": installing the snapshot at " + appliedIndex + " failed", e);
+        }
+        watchHub.restored(meta.revision(), meta.compactRevision());
+        leaseClock.replaceAll(database.leases(rangeId));
     }
 
     @Override

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.flotilla.kv.ClusterState;
 import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.ServerConfig;
+import dev.flotilla.kv.SnapshotConfig;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,38 @@ class ConfigFileTest {
         assertEquals(8 << 20, config.log().segmentSizeBytes());
         assertEquals(16 << 20, config.rocksdb().writeBufferSizeBytes());
         assertEquals(new LimitsConfig(4096, 8), config.limits());
+    }
+
+    @Test
+    void snapshotsGetTheirServerAddressThresholdAndFileSize() {
+        ServerConfig defaults = ConfigFile.parse(MINIMAL, Map.of());
+        assertEquals(SnapshotConfig.defaults(), defaults.snapshots());
+        assertEquals(
+                new InetSocketAddress("127.0.0.1", 0),
+                defaults.snapshots()
+                        .listenAddress(defaults.member(2).orElseThrow().peerAddress()));
+        ServerConfig config = ConfigFile.parse(MINIMAL + """
+                snapshots:
+                  listen-address: 127.0.0.1:22382
+                  compaction-threshold-entries: 500
+                rocksdb:
+                  snapshot-file-bytes: 8388608
+                """, Map.of());
+        assertEquals(
+                22382,
+                config.snapshots()
+                        .listenAddress(config.member(2).orElseThrow().peerAddress())
+                        .getPort());
+        assertEquals(500, config.snapshots().compactionThresholdEntries());
+        assertEquals(8 << 20, config.rocksdb().snapshotFileBytes());
+        assertError(
+                "config field 'snapshots.compaction-threshold-entries': must be positive, was 0",
+                MINIMAL + "snapshots:\n  compaction-threshold-entries: 0\n",
+                Map.of());
+        assertError(
+                "config field 'snapshots.listen-address': must be host:port, was 'nowhere'",
+                MINIMAL + "snapshots:\n  listen-address: nowhere\n",
+                Map.of());
     }
 
     @Test

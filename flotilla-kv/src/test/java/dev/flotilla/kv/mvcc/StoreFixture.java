@@ -56,6 +56,12 @@ final class StoreFixture implements AutoCloseable {
         open();
     }
 
+    /** Closes as a crash would (memtables lost: the WAL is off), then opens again. */
+    void crashAndReopen() throws Exception {
+        ((MvccDatabase) store).closeAsIfCrashed();
+        open();
+    }
+
     /** Applies the commands as one batch at the next log indexes. */
     List<CommandResult> applyBatch(Command... commands) {
         List<AppliedCommand> applied = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.flotilla.raft.LogStorage;
 import dev.flotilla.raft.Message;
 import dev.flotilla.raft.SnapshotMeta;
 import dev.flotilla.raft.Status;
+import dev.flotilla.runtime.FileSnapshotStateMachine;
 import dev.flotilla.runtime.StateMachine;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,8 @@ final class GroupSnapshots {
      * On opening a group: restores the state machine from the log's marker when the marker is ahead of what the state
      * machine kept. Returns the group's applied index.
      */
-    static long restoreFromMarker(long groupId, LogStorage stored, StateMachine stateMachine) {
+    static long restoreFromMarker(
+            long groupId, LogStorage stored, StateMachine stateMachine, Optional<FileSnapshots> files) {
         long durable = stateMachine.durableAppliedIndex();
         SnapshotMeta marker = stored.snapshot();
         if (marker.index() <= durable) {
@@ -62,8 +64,28 @@ final class GroupSnapshots {
                     + " but the state machine kept only up to " + durable
                     + "; a state machine must not lose what it reported durable");
         }
-        stateMachine.restore(marker.handle(), marker.index());
+        LOG.info("group {}: installing the snapshot at {} again after a restart", groupId, marker.index());
+        install(groupId, stateMachine, marker, files);
         return marker.index();
+    }
+
+    /**
+     * Makes the state machine take a snapshot that is durable in the log: from the verified directory its handle names
+     * (a file snapshot; returned) or from the data it carries (a full copy).
+     */
+    static Optional<SnapshotHandle.Local> install(
+            long groupId, StateMachine stateMachine, SnapshotMeta snapshot, Optional<FileSnapshots> files) {
+        if (stateMachine instanceof FileSnapshotStateMachine fileStateMachine) {
+            Optional<SnapshotHandle> handle = SnapshotHandle.decode(snapshot.handle());
+            if (handle.isPresent() && handle.get() instanceof SnapshotHandle.Local local) {
+                FileSnapshots snapshots = files.orElseThrow(() -> new IllegalStateException("group " + groupId
+                        + ": the log's snapshot marker names a snapshot directory, but file snapshots are off"));
+                fileStateMachine.installSnapshot(snapshots.localDirectory(groupId, local), snapshot.index());
+                return Optional.of(local);
+            }
+        }
+        stateMachine.restore(snapshot.handle(), snapshot.index());
+        return Optional.empty();
     }
 
     /** After an apply: compacts the group's log if enough of it is durable in the state machine. */

@@ -85,9 +85,12 @@ public final class NodeLoop {
     /** Batches whose write failed with an I/O error, retried on the next tick. */
     private final List<List<HostedGroup>> unwritten = new ArrayList<>();
 
+    private final Optional<FileSnapshots> files;
     private final Quiescence quiescence;
     private final PeerLiveness liveness;
     private final GroupSnapshots snapshots;
+    /** Present when the node has file snapshots; used for the groups whose state machine writes files. */
+    private final Optional<FileSnapshotTransfers> fileTransfers;
 
     private long now;
     private long nextRequestId;
@@ -112,6 +115,18 @@ public final class NodeLoop {
             LongFunction<StateMachine> stateMachines,
             Executor driver,
             long incarnation) {
+        this(config, log, transport, stateMachines, driver, incarnation, Optional.empty());
+    }
+
+    /** A loop whose groups with a {@link dev.flotilla.runtime.FileSnapshotStateMachine} use {@code files}. */
+    NodeLoop(
+            RaftNodeConfig config,
+            LogEngine log,
+            Transport transport,
+            LongFunction<StateMachine> stateMachines,
+            Executor driver,
+            long incarnation,
+            Optional<FileSnapshots> files) {
         this.config = config;
         this.log = log;
         this.transport = transport;
@@ -127,6 +142,13 @@ public final class NodeLoop {
                 log,
                 config.compactionThresholdEntries(),
                 2L * config.raft().electionTicks());
+        this.fileTransfers = files.map(
+                f -> new FileSnapshotTransfers(config.nodeId(), f, transport, driver, groups::get, this::markDirty));
+        this.files = files;
+    }
+
+    private void markDirty(HostedGroup group) {
+        dirty.add(group);
     }
 
     /** Opens every group the log holds that this loop drives, as it was before the restart. */
@@ -266,7 +288,7 @@ public final class NodeLoop {
                 replica,
                 stored,
                 stateMachine,
-                GroupSnapshots.restoreFromMarker(groupId, stored, stateMachine));
+                GroupSnapshots.restoreFromMarker(groupId, stored, stateMachine, files));
         // A snapshot sent before the next apply carries the applied entry's term: it must be known from the start.
         if (group.applied >= stored.snapshot().index() && group.applied <= stored.lastIndex()) {
             group.appliedTerm = stored.term(group.applied);
@@ -301,7 +323,13 @@ public final class NodeLoop {
                 if (!(message.message() instanceof Message.HeartbeatResponse)) {
                     wake(group);
                 }
-                group.replica.step(message.message());
+                Optional<Message> toStep = Optional.of(message.message());
+                if (message.message() instanceof Message.InstallSnapshot snapshot
+                        && fileTransfers.isPresent()
+                        && FileSnapshotTransfers.usesFiles(group)) {
+                    toStep = fileTransfers.get().received(group, snapshot).map(m -> m);
+                }
+                toStep.ifPresent(group.replica::step);
                 dirty.add(group);
             }
         }
@@ -385,6 +413,7 @@ public final class NodeLoop {
             }
             group.replica.tick();
             snapshots.retryStalled(group, now);
+            fileTransfers.ifPresent(f -> f.tick(group));
             dirty.add(group);
         }
         expireRequests();
@@ -436,6 +465,7 @@ public final class NodeLoop {
             return;
         }
         failure = Optional.of(cause);
+        fileTransfers.ifPresent(FileSnapshotTransfers::stop);
         for (HostedGroup group : groups.values()) {
             group.proposals.values().forEach(f -> f.completeExceptionally(cause));
             group.readsAwaitingIndex.values().forEach(r -> r.future.completeExceptionally(cause));
@@ -575,11 +605,12 @@ public final class NodeLoop {
     }
 
     /** A snapshot from the leader is durable in the log: the state machine takes its state. */
-    private static void install(HostedGroup group, SnapshotMeta snapshot) {
+    private void install(HostedGroup group, SnapshotMeta snapshot) {
         if (snapshot.index() <= group.applied) {
             return;
         }
-        group.stateMachine.restore(snapshot.handle(), snapshot.index());
+        Optional<SnapshotHandle.Local> local = GroupSnapshots.install(group.id, group.stateMachine, snapshot, files);
+        local.ifPresent(l -> fileTransfers.orElseThrow().installed(group, l));
         group.applied = snapshot.index();
         group.appliedTerm = snapshot.term();
     }
@@ -633,6 +664,10 @@ public final class NodeLoop {
     private void send(HostedGroup group, List<Message> messages) {
         for (Message message : messages) {
             if (message instanceof Message.InstallSnapshot request) {
+                if (fileTransfers.isPresent() && FileSnapshotTransfers.usesFiles(group)) {
+                    fileTransfers.get().send(group, request, now);
+                    continue;
+                }
                 message = snapshots.fullCopy(group, request, now);
             }
             transport.send(new GroupMessage(group.id, message));

@@ -4,9 +4,11 @@ import dev.flotilla.log.LogEngine;
 import dev.flotilla.raft.ConfChange;
 import dev.flotilla.raft.Membership;
 import dev.flotilla.raft.Status;
+import dev.flotilla.runtime.FileSnapshotConfig;
 import dev.flotilla.runtime.RaftNode;
 import dev.flotilla.runtime.RaftNodeConfig;
 import dev.flotilla.runtime.ReadConsistency;
+import dev.flotilla.runtime.SnapshotTraffic;
 import dev.flotilla.runtime.StateMachine;
 import dev.flotilla.transport.GroupMessage;
 import dev.flotilla.transport.Transport;
@@ -43,10 +45,16 @@ public final class ThreadedRaftNode implements RaftNode {
     private final ScheduledExecutorService ticker;
     private final List<Shard> shards = new ArrayList<>();
     private final Set<Long> groups;
+    private final Optional<FileSnapshots> files;
 
     private ThreadedRaftNode(
-            RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
+            RaftNodeConfig config,
+            LogEngine log,
+            Transport transport,
+            LongFunction<StateMachine> stateMachines,
+            Optional<FileSnapshotConfig> fileSnapshots) {
         this.config = config;
+        this.files = fileSnapshots.map(c -> FileSnapshots.open(config.nodeId(), c));
         this.log = log;
         this.transport = transport;
         String name = "flotilla-node-" + config.nodeId();
@@ -56,7 +64,7 @@ public final class ThreadedRaftNode implements RaftNode {
         for (int i = 0; i < config.driverThreads(); i++) {
             int shard = i;
             NodeLoop loop = new NodeLoop(
-                    config, log, transport, stateMachines, task -> onDriver(shard, task), random.nextLong());
+                    config, log, transport, stateMachines, task -> onDriver(shard, task), random.nextLong(), files);
             String suffix = config.driverThreads() == 1 ? "" : "-" + i;
             shards.add(new Shard(loop, new DriverThread(name + "-driver" + suffix, loop)));
             groupsOfShards.add(loop.groupIds());
@@ -65,8 +73,12 @@ public final class ThreadedRaftNode implements RaftNode {
     }
 
     public static RaftNode start(
-            RaftNodeConfig config, LogEngine log, Transport transport, LongFunction<StateMachine> stateMachines) {
-        ThreadedRaftNode node = new ThreadedRaftNode(config, log, transport, stateMachines);
+            RaftNodeConfig config,
+            LogEngine log,
+            Transport transport,
+            LongFunction<StateMachine> stateMachines,
+            Optional<FileSnapshotConfig> fileSnapshots) {
+        ThreadedRaftNode node = new ThreadedRaftNode(config, log, transport, stateMachines, fileSnapshots);
         // The transport starts first: every cycle flushes it. Messages that arrive before the groups are open are
         // dropped, and Raft sends them again.
         transport.start((from, batch) -> node.deliver(batch));
@@ -192,6 +204,11 @@ public final class ThreadedRaftNode implements RaftNode {
     }
 
     @Override
+    public SnapshotTraffic snapshotTraffic() {
+        return files.map(FileSnapshots::traffic).orElse(SnapshotTraffic.NONE);
+    }
+
+    @Override
     public Set<Long> groups() {
         return groups;
     }
@@ -203,6 +220,7 @@ public final class ThreadedRaftNode implements RaftNode {
             shard.driver().submit(shard.loop()::stop);
             shard.driver().stopAndJoin();
         }
+        files.ifPresent(FileSnapshots::close);
         transport.close();
         try {
             log.close();
