@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param ranges how the key space is cut into ranges (the same on every node, from the first start on)
  * @param initialClusterState whether this node starts a new cluster or joins a running one
  * @param metricsListenAddress where this node serves its Prometheus metrics over HTTP; empty: not served
+ * @param unsafeTestFault a bug planted for tests ({@link UnsafeTestFault#NONE} unless a test asks for one)
  */
 public record ServerConfig(
         long nodeId,
@@ -34,7 +35,8 @@ public record ServerConfig(
         LimitsConfig limits,
         RangesConfig ranges,
         ClusterState initialClusterState,
-        Optional<InetSocketAddress> metricsListenAddress) {
+        Optional<InetSocketAddress> metricsListenAddress,
+        UnsafeTestFault unsafeTestFault) {
     public ServerConfig {
         if (nodeId < 1) {
             throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
@@ -59,6 +61,39 @@ public record ServerConfig(
         Objects.requireNonNull(ranges, "ranges");
         Objects.requireNonNull(initialClusterState, "initialClusterState");
         Objects.requireNonNull(metricsListenAddress, "metricsListenAddress");
+        Objects.requireNonNull(unsafeTestFault, "unsafeTestFault");
+    }
+
+    /** A node without planted bugs. */
+    public ServerConfig(
+            long nodeId,
+            long clusterId,
+            Path dataDir,
+            InetSocketAddress peerListenAddress,
+            InetSocketAddress clientListenAddress,
+            List<MemberConfig> initialCluster,
+            RaftTimingConfig raft,
+            LogConfig log,
+            RocksDbConfig rocksdb,
+            LimitsConfig limits,
+            RangesConfig ranges,
+            ClusterState initialClusterState,
+            Optional<InetSocketAddress> metricsListenAddress) {
+        this(
+                nodeId,
+                clusterId,
+                dataDir,
+                peerListenAddress,
+                clientListenAddress,
+                initialCluster,
+                raft,
+                log,
+                rocksdb,
+                limits,
+                ranges,
+                initialClusterState,
+                metricsListenAddress,
+                UnsafeTestFault.NONE);
     }
 
     /** A node of a new cluster that serves no metrics. */

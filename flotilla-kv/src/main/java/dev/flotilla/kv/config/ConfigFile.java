@@ -12,8 +12,10 @@ import dev.flotilla.kv.RaftTimingConfig;
 import dev.flotilla.kv.RangesConfig;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.ServerConfig;
+import dev.flotilla.kv.UnsafeTestFault;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,8 +84,22 @@ public final class ConfigFile {
         RangesConfig ranges = file.section("ranges").map(ConfigFile::ranges).orElse(RangesConfig.defaults());
         ClusterState state = clusterState(file);
         Optional<InetSocketAddress> metrics = file.address("metrics-listen-address");
+        UnsafeTestFault fault = unsafeTestFault(file);
         return file.build(() -> new ServerConfig(
-                nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges, state, metrics));
+                nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges, state, metrics,
+                fault));
+    }
+
+    private static UnsafeTestFault unsafeTestFault(Section file) {
+        String name = file.string("unsafe-test-fault").orElse(UnsafeTestFault.NONE.configName());
+        return UnsafeTestFault.named(name)
+                .orElseThrow(() -> file.error(
+                        "unsafe-test-fault",
+                        "must be one of "
+                                + Arrays.stream(UnsafeTestFault.values())
+                                        .map(UnsafeTestFault::configName)
+                                        .toList()
+                                + ", was '" + name + "'"));
     }
 
     private static ClusterState clusterState(Section file) {
