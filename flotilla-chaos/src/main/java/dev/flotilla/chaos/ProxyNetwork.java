@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -16,6 +17,9 @@ import java.util.Set;
  * closes its connections (a reset, not a silent drop).
  */
 final class ProxyNetwork implements ChaosNetwork {
+    private static final int LOWEST_PORT = 20_000;
+    private static final int HIGHEST_PORT = 32_000;
+
     private final List<InetSocketAddress> clientAddresses;
     private final List<InetSocketAddress> peerAddresses;
     private final Map<Link, LinkProxy> proxies;
@@ -51,21 +55,28 @@ final class ProxyNetwork implements ChaosNetwork {
         }
     }
 
-    /** Ports the kernel just handed out and this process let go again: free unless someone takes them meanwhile. */
+    /**
+     * Ports below Linux's default ephemeral range (32768 and up) that could be bound just now. Ports the kernel hands
+     * out itself would not do: a node restarted later could find its port taken by someone's outgoing connection.
+     */
     private static List<InetSocketAddress> freeLoopbackAddresses(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        Random random = new Random();
+        for (int attempt = 0; addresses.size() < count; attempt++) {
+            if (attempt > 1_000) {
+                throw new IOException("found no free loopback port between " + LOWEST_PORT + " and " + HIGHEST_PORT);
             }
-            return sockets.stream()
-                    .map(s -> new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()))
-                    .toList();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
+            int port = LOWEST_PORT + random.nextInt(HIGHEST_PORT - LOWEST_PORT);
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                if (!addresses.contains(address)) {
+                    addresses.add(address);
+                }
+            } catch (IOException e) {
+                // Taken: try another.
             }
         }
+        return addresses;
     }
 
     @Override
