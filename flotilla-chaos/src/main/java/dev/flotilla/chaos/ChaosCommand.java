@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -63,7 +65,10 @@ public final class ChaosCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE})")
     String network = "auto";
 
-    @Option(names = "--out", description = "output directory (default: a new temporary directory)")
+    @Option(
+            names = "--out",
+            description =
+                    "output directory, new or empty (default: flotilla-chaos-SEED-TIME in the temporary directory)")
     Optional<Path> out;
 
     @Option(names = "--keep", description = "keep the output directory when the run passes (always kept otherwise)")
@@ -101,11 +106,14 @@ public final class ChaosCommand implements Callable<Integer> {
         if (mode == NetworkMode.NETNS && !NamespaceNetwork.available()) {
             return usage("--network netns needs root with 'ip netns' and 'iptables'; try --network proxy");
         }
-        Path dir = out.isPresent() ? out.get() : Files.createTempDirectory("flotilla-chaos-");
+        long runSeed = seed.orElseGet(() -> ThreadLocalRandom.current().nextLong());
+        Path dir = out.orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"))
+                .resolve("flotilla-chaos-" + runSeed + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         ChaosOptions options;
         try {
             options = new ChaosOptions(
-                    seed.orElseGet(() -> ThreadLocalRandom.current().nextLong()),
+                    runSeed,
                     Duration.ofSeconds(seconds),
                     nodes,
                     clients,
@@ -119,7 +127,12 @@ public final class ChaosCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        ChaosSummary summary = new ChaosRun(options, spec.commandLine().getOut()).run();
+        ChaosSummary summary;
+        try {
+            summary = new ChaosRun(options, spec.commandLine().getOut()).run();
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
         if (summary.passed() && !keep) {
             deleteRecursively(dir);
         }

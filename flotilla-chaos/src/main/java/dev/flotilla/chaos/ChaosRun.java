@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One chaos run (docs/testing.md, "Real-process chaos"): start the servers, run the clients, inject the scheduled
@@ -39,8 +41,22 @@ public final class ChaosRun {
         this.log = log;
     }
 
+    /**
+     * Runs it and says what it found.
+     *
+     * @throws IllegalArgumentException if the output directory exists and is not empty: old data would be reused
+     * @throws IllegalStateException if the cluster never elects a leader (the servers' logs are in the output)
+     */
     public ChaosSummary run() throws IOException, InterruptedException {
         long started = System.nanoTime();
+        if (Files.isDirectory(options.outputDir())) {
+            try (Stream<Path> entries = Files.list(options.outputDir())) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException(
+                            "the output directory " + options.outputDir() + " is not empty; give a new one with --out");
+                }
+            }
+        }
         List<Fault> schedule =
                 FaultSchedule.generate(options.seed(), options.faultPhase().toMillis(), options.kinds());
         log.println("flotilla chaos: seed " + options.seed() + " (--seed " + options.seed()
@@ -132,7 +148,7 @@ public final class ChaosRun {
             workload.close(); // again, if something failed before the clients were stopped: it returns at once
             history.close();
         }
-        return check(history, finalValues, injector, etcd, network.name(), recovered, recoveryMillis, started);
+        return check(history, finalValues, injector, etcd, nodes, network.name(), recovered, recoveryMillis, started);
     }
 
     /** Each key's value, read linearizably by a process of its own once the clients have stopped. */
@@ -160,6 +176,7 @@ public final class ChaosRun {
             Map<String, String> finalValues,
             FaultInjector injector,
             EtcdClients etcd,
+            ServerNodes nodes,
             String networkName,
             boolean recovered,
             long recoveryMillis,
@@ -194,6 +211,8 @@ public final class ChaosRun {
             problems.add("no write and read succeeded within " + RECOVERY_TIMEOUT.toSeconds() + " s of healing");
         }
         ReplicaHashes hashes = ReplicaHashes.await(etcd, CONVERGENCE_TIMEOUT);
+        List<String> exits = nodes.unexpectedExits();
+        problems.addAll(exits);
         hashes.perNode().forEach(line -> this.log.println("  HashKV " + line));
         if (!hashes.equal()) {
             problems.add("replica checksums differ: " + hashes.perNode());
@@ -212,6 +231,7 @@ public final class ChaosRun {
                 linearizability,
                 lost,
                 hashes.equal(),
+                exits.size(),
                 recovered,
                 recoveryMillis,
                 (System.nanoTime() - started) / 1e9,

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
  * @param problems every violation in words (empty when the run passed; an unknown verdict is not a violation)
  * @param recovered whether writes and reads succeeded again within the bound after everything was healed
  * @param lostWrites acknowledged writes gone from the final state ({@link LostWrites})
+ * @param unexpectedExits server processes that ended without being killed by the run
  */
 public record ChaosSummary(
         long seed,
@@ -28,6 +29,7 @@ public record ChaosSummary(
         String linearizability,
         List<String> lostWrites,
         boolean checksumsEqual,
+        int unexpectedExits,
         boolean recovered,
         long recoveryMillis,
         double durationSeconds,
@@ -52,7 +54,8 @@ public record ChaosSummary(
                 + ",\"keys\":" + keys + ",\"ops\":{\"ok\":" + ok + ",\"fail\":" + fail + ",\"info\":" + info
                 + "},\"faults\":{" + faultCounts + "},\"linearizable\":\"" + linearizability
                 + "\",\"acknowledged_writes_lost\":" + lostWrites.size() + ",\"replica_checksums_equal\":"
-                + checksumsEqual + ",\"recovered\":" + recovered + ",\"recovery_ms\":" + recoveryMillis
+                + checksumsEqual + ",\"unexpected_exits\":" + unexpectedExits + ",\"recovered\":" + recovered
+                + ",\"recovery_ms\":" + recoveryMillis
                 + ",\"duration_s\":" + String.format(Locale.ROOT, "%.1f", durationSeconds) + ",\"passed\":" + passed()
                 + ",\"output_dir\":\""
                 + outputDir.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"")

@@ -27,6 +27,8 @@ final class ServerNodes implements AutoCloseable {
     private final List<String> extraConfig;
     private final List<Optional<Process>> processes = new ArrayList<>();
     private final Set<Integer> paused = new TreeSet<>();
+    private final Set<Integer> killed = new TreeSet<>();
+    private final List<String> unexpectedExits = new ArrayList<>();
 
     /**
      * @param extraConfig YAML lines added to every node's config (e.g. the test-only {@code unsafe-test-fault})
@@ -74,6 +76,7 @@ final class ServerNodes implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node).toFile()))
                 .start();
         processes.set(node - 1, Optional.of(process));
+        killed.remove(node);
     }
 
     private Path writeConfig(int node) throws IOException {
@@ -115,6 +118,7 @@ final class ServerNodes implements AutoCloseable {
             process.get().destroyForcibly().waitFor();
         }
         paused.remove(node);
+        killed.add(node);
     }
 
     /** SIGSTOP: the process stops running (and answering) without closing a connection. */
@@ -138,14 +142,36 @@ final class ServerNodes implements AutoCloseable {
         HostCommand.run(List.of("kill", signal, Long.toString(pid)));
     }
 
-    /** Resumes paused nodes and restarts dead ones: afterwards every node runs. */
+    /**
+     * Resumes paused nodes and restarts dead ones: afterwards every node runs. A node that died without being killed
+     * by the run is noted first ({@link #unexpectedExits}).
+     */
     synchronized void reviveAll() throws IOException, InterruptedException {
+        noteUnexpectedExits();
         for (int node : List.copyOf(paused)) {
             resume(node);
         }
         for (int node = 1; node <= size(); node++) {
             if (processes.get(node - 1).filter(Process::isAlive).isEmpty()) {
                 start(node);
+            }
+        }
+    }
+
+    /** Every time a server process ended on its own (a crash, a failed start), with its exit code and log. */
+    synchronized List<String> unexpectedExits() {
+        noteUnexpectedExits();
+        return List.copyOf(unexpectedExits);
+    }
+
+    private void noteUnexpectedExits() {
+        for (int node = 1; node <= size(); node++) {
+            Optional<Process> process = processes.get(node - 1);
+            if (!killed.contains(node) && process.isPresent() && !process.get().isAlive()) {
+                unexpectedExits.add("node " + node + " exited by itself with code "
+                        + process.get().exitValue() + " (see " + logFile(node) + ")");
+                // Counted once: from now on it is a dead node like a killed one, until it is started again.
+                killed.add(node);
             }
         }
     }
