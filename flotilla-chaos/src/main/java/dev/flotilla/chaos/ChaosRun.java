@@ -189,7 +189,11 @@ public final class ChaosRun {
             throw new IllegalStateException("the recorded history is malformed: " + e.getMessage(), e);
         }
         List<String> problems = new ArrayList<>();
+        long checkStart = System.nanoTime();
         Verdict verdict = new LinearizabilityChecker(options.checkBudget()).check(history);
+        this.log.printf(
+                "checked %d operations for linearizability in %d ms%n",
+                history.operations().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkStart));
         String linearizability;
         if (verdict instanceof Verdict.Linearizable) {
             linearizability = "linearizable";

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 60-second chaos run against five real server processes, every fault kind at least once: namespaces when the
- * host allows them (root), else proxies. Prints its seed; {@code -Dchaos.seed=N} replays the fault schedule.
+ * host allows them (root), else proxies ({@code -Dchaos.network=proxy} forces them). Prints its seed;
+ * {@code -Dchaos.seed=N} replays the fault schedule.
  */
 class ChaosRunTest {
     @TempDir
@@ -32,7 +34,7 @@ class ChaosRunTest {
                 10,
                 8,
                 kinds,
-                NetworkMode.AUTO,
+                NetworkMode.valueOf(System.getProperty("chaos.network", "auto").toUpperCase(Locale.ROOT)),
                 dir,
                 bug,
                 Duration.ofSeconds(120),

@@ -24,7 +24,7 @@ class NamespaceNetworkTest {
         assumeTrue(NamespaceNetwork.available(), "needs root with ip netns and iptables");
         // What a run killed mid-way leaves: a namespace and a link with the run's prefixes.
         HostCommand.run(List.of("ip", "netns", "add", "flotilla-chaos-9"));
-        HostCommand.run(List.of("ip", "link", "add", "fchaos-x9", "type", "dummy"));
+        HostCommand.run(List.of("ip", "link", "add", "fchaos-x9", "type", "veth", "peer", "name", "fchaos-y9"));
         try (NamespaceNetwork network = NamespaceNetwork.create(3)) {
             assertFalse(namespaces().contains("flotilla-chaos-9"), namespaces());
             assertFalse(links().contains("fchaos-x9"), links());
