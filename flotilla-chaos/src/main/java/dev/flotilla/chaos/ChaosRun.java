@@ -145,7 +145,7 @@ public final class ChaosRun {
             workload.close();
             finalValues = finalReads(workload);
         } finally {
-            workload.close(); // again, if something failed before the clients were stopped: it returns at once
+            workload.close(); // stops the clients if something failed first; after the close above it returns at once
             history.close();
         }
         return check(history, finalValues, injector, etcd, nodes, network.name(), recovered, recoveryMillis, started);

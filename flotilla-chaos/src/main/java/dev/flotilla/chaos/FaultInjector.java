@@ -19,6 +19,7 @@ final class FaultInjector {
     private final PrintWriter log;
     private final long phaseStartNanos;
     private final Map<FaultKind, Integer> injected = new EnumMap<>(FaultKind.class);
+    /** The node the current kill or pause hit, or the isolated leader: {@link #end} undoes it. */
     private int target;
 
     FaultInjector(ServerNodes nodes, ChaosNetwork network, EtcdClients etcd, PrintWriter log, long phaseStartNanos) {

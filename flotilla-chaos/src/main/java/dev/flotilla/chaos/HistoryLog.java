@@ -53,12 +53,12 @@ final class HistoryLog implements AutoCloseable {
         return file;
     }
 
-    /** Records an invocation: a write's value, a cas's {@code [expected, new]}, nothing for a read. */
+    /** Records an invocation: a write's value, a cas's {@code [expected, new]}, {@code null} for a read. */
     void invoke(long process, F f, String key, String value) {
         write(process, "invoke", f, key, value);
     }
 
-    /** Records a completion; a read's {@code ok} carries what it read ({@code Optional.empty()}: the key was absent). */
+    /** Records a completion; a read's {@code ok} carries the JSON value it read ({@code null}: the key was absent). */
     void complete(long process, Outcome outcome, F f, String key, String value) {
         synchronized (this) {
             outcomes[outcome.ordinal()]++;

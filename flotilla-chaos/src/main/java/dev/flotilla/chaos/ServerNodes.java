@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * The server processes of a chaos run: {@code flotilla server} on the class path of this JVM, one data directory,
  * config file and {@code server.log} per node under the run's output directory. Nodes are numbered from 1.
  *
- * <p>Not thread-safe, except {@link #close}, which a shutdown hook may call while the run is still going.
+ * <p>Thread-safe (every method holds the instance's lock), because a shutdown hook may {@link #close} it while the run
+ * is still going.
  */
 final class ServerNodes implements AutoCloseable {
     private static final List<String> JVM_OPTIONS =
