@@ -90,7 +90,11 @@ public final class ChaosRun {
         } finally {
             nodes.close();
             network.close();
-            Runtime.getRuntime().removeShutdownHook(cleanup);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down (SIGTERM, Ctrl-C): the hook has run or is running.
+            }
         }
     }
 

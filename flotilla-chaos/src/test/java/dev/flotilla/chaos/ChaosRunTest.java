@@ -63,7 +63,8 @@ class ChaosRunTest {
     void serversThatServeLinearizableReadsLocallyAreCaughtUnderPartitions() throws Exception {
         ChaosSummary summary = run(
                 dir,
-                Duration.ofSeconds(20),
+                // 30 s hold at least three partitions; each sends reads to a minority that has stale data.
+                Duration.ofSeconds(30),
                 EnumSet.of(FaultKind.PARTITION_MAJORITY, FaultKind.LEADER_ISOLATION),
                 Optional.of("stale-reads"));
         assertEquals("not linearizable", summary.linearizability(), summary.toJson());
