@@ -45,7 +45,8 @@ public final class ChaosRun {
      * Runs it and says what it found.
      *
      * @throws IllegalArgumentException if the output directory exists and is not empty: old data would be reused
-     * @throws IllegalStateException if the cluster never elects a leader (the servers' logs are in the output)
+     * @throws IllegalStateException if a server exits at start or the cluster never elects a leader (the servers'
+     *     logs are in the output)
      */
     public ChaosSummary run() throws IOException, InterruptedException {
         long started = System.nanoTime();
@@ -85,7 +86,7 @@ public final class ChaosRun {
         }
         try (EtcdClients etcd = new EtcdClients(clientAddresses, options.clientDeadline())) {
             nodes.startAll();
-            awaitLeader(etcd);
+            awaitLeader(etcd, nodes);
             return runWorkload(schedule, nodes, network, etcd, started);
         } finally {
             nodes.close();
@@ -108,9 +109,13 @@ public final class ChaosRun {
         return netns ? NamespaceNetwork.create(options.nodes()) : ProxyNetwork.create(options.nodes());
     }
 
-    private void awaitLeader(EtcdClients etcd) throws InterruptedException {
+    private void awaitLeader(EtcdClients etcd, ServerNodes nodes) throws InterruptedException {
         long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
         while (etcd.leader().isEmpty()) {
+            List<String> exits = nodes.unexpectedExits();
+            if (!exits.isEmpty()) {
+                throw new IllegalStateException("a server did not start: " + String.join("; ", exits));
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the cluster elected no leader in " + LEADER_TIMEOUT.toSeconds()
                         + " s; see the server logs in " + options.outputDir());
