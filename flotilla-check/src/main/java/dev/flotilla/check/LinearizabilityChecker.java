@@ -11,7 +11,8 @@ import java.util.Map;
  * (P-compositionality), and keys are checked one at a time. Within a key, {@link RegisterSearch} runs the Wing–Gong
  * search with Lowe's memoization: it tries operations in real-time order and backtracks, never revisiting a (set of
  * placed operations, register value) pair. Indeterminate ({@code info}) operations may be placed at any time after
- * their invocation, or never.
+ * their invocation, or never; those whose value no read returned and no cas expected are left out first
+ * ({@link UnobservedWrites}), which cannot change the verdict.
  *
  * <p>The search is exponential in the worst case. A time budget bounds it; running out gives {@link Verdict.Unknown},
  * never a guess.
@@ -31,7 +32,7 @@ public final class LinearizabilityChecker {
         Map<String, List<Operation>> byKey = history.byKey();
         int checked = 0;
         for (Map.Entry<String, List<Operation>> key : byKey.entrySet()) {
-            RegisterSearch.Result result = new RegisterSearch(key.getValue(), deadline).run();
+            RegisterSearch.Result result = new RegisterSearch(UnobservedWrites.drop(key.getValue()), deadline).run();
             if (result instanceof RegisterSearch.Result.TimedOut) {
                 return new Verdict.Unknown(
                         "time budget of " + budget.toMillis() + " ms ran out while checking key '" + key.getKey() + "'",

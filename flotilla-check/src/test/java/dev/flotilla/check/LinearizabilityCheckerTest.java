@@ -161,6 +161,25 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
+    void aStaleReadAmongManyUnobservedIndeterminateWritesIsFoundWithinTheBudget() throws Exception {
+        // As a partitioned minority leaves them: 40 writes that timed out, none of whose values anyone read. Each may
+        // or may not have taken effect; searched as they are, their subsets would exhaust any budget.
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                invoke(1, "write", "k", "1", 0),
+                ok(1, "write", "k", "1", 10),
+                invoke(1, "write", "k", "2", 20),
+                ok(1, "write", "k", "2", 30)));
+        for (int process = 10; process < 50; process++) {
+            lines.add(invoke(process, "write", "k", Integer.toString(100 + process), 5));
+            lines.add(line(process, "info", "write", "k", Integer.toString(100 + process), 60));
+        }
+        lines.add(invoke(2, "read", "k", "null", 40));
+        lines.add(ok(2, "read", "k", "1", 50));
+        Verdict verdict = new LinearizabilityChecker(Duration.ofSeconds(2)).check(parse(lines.toArray(String[]::new)));
+        assertInstanceOf(Verdict.NotLinearizable.class, verdict);
+    }
+
+    @Test
     void exhaustedBudgetGivesUnknownRatherThanAGuess() throws Exception {
         History big = parse(HistoryGenerator.generate(42, 50_000, 1, 50, 0.3).toArray(String[]::new));
         Verdict verdict = new LinearizabilityChecker(Duration.ofNanos(1)).check(big);

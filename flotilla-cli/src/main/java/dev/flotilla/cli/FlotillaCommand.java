@@ -1,5 +1,6 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.chaos.ChaosCommand;
 import dev.flotilla.kv.cli.DevCommand;
 import dev.flotilla.kv.cli.MemberCommand;
 import dev.flotilla.kv.cli.ServerCommand;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             SimCommand.class,
             BenchCommand.class,
-            CheckCommand.class
+            CheckCommand.class,
+            ChaosCommand.class
         })
 public final class FlotillaCommand implements Runnable {
     @Spec

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param initialClusterState whether this node starts a new cluster or joins a running one
  * @param metricsListenAddress where this node serves its Prometheus metrics over HTTP; empty: not served
  * @param snapshots log compaction and the snapshot server of the ranges
+ * @param unsafeTestFault a bug planted for tests ({@link UnsafeTestFault#NONE} unless a test asks for one)
  */
 public record ServerConfig(
         long nodeId,
@@ -36,7 +37,8 @@ public record ServerConfig(
         RangesConfig ranges,
         ClusterState initialClusterState,
         Optional<InetSocketAddress> metricsListenAddress,
-        SnapshotConfig snapshots) {
+        SnapshotConfig snapshots,
+        UnsafeTestFault unsafeTestFault) {
     public ServerConfig {
         if (nodeId < 1) {
             throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
@@ -62,6 +64,7 @@ public record ServerConfig(
         Objects.requireNonNull(initialClusterState, "initialClusterState");
         Objects.requireNonNull(metricsListenAddress, "metricsListenAddress");
         Objects.requireNonNull(snapshots, "snapshots");
+        Objects.requireNonNull(unsafeTestFault, "unsafeTestFault");
     }
 
     /** A node of a new cluster that serves no metrics. */
@@ -90,7 +93,8 @@ public record ServerConfig(
                 RangesConfig.defaults(),
                 ClusterState.NEW,
                 Optional.empty(),
-                SnapshotConfig.defaults());
+                SnapshotConfig.defaults(),
+                UnsafeTestFault.NONE);
     }
 
     public Optional<MemberConfig> member(long id) {

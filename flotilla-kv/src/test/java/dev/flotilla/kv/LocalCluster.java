@@ -84,7 +84,8 @@ public final class LocalCluster implements AutoCloseable {
                         base.ranges(),
                         ClusterState.EXISTING,
                         Optional.empty(),
-                        base.snapshots())));
+                        base.snapshots(),
+                        UnsafeTestFault.NONE)));
     }
 
     public ServerConfig config(long id) {
@@ -103,7 +104,8 @@ public final class LocalCluster implements AutoCloseable {
                 ranges,
                 ClusterState.NEW,
                 Optional.of(loopback(0)),
-                snapshots);
+                snapshots,
+                UnsafeTestFault.NONE);
     }
 
     void start(long id) throws IOException {

@@ -13,6 +13,7 @@ import dev.flotilla.kv.RangesConfig;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.ServerConfig;
 import dev.flotilla.kv.SnapshotConfig;
+import dev.flotilla.kv.UnsafeTestFault;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -90,9 +91,22 @@ public final class ConfigFile {
         Optional<InetSocketAddress> metrics = file.address("metrics-listen-address");
         SnapshotConfig snapshots =
                 file.section("snapshots").map(ConfigFile::snapshots).orElse(SnapshotConfig.defaults());
+        UnsafeTestFault fault = unsafeTestFault(file);
         return file.build(() -> new ServerConfig(
                 nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges, state, metrics,
-                snapshots));
+                snapshots, fault));
+    }
+
+    private static UnsafeTestFault unsafeTestFault(Section file) {
+        String name = file.string("unsafe-test-fault").orElse(UnsafeTestFault.NONE.configName());
+        return UnsafeTestFault.named(name)
+                .orElseThrow(() -> file.error(
+                        "unsafe-test-fault",
+                        "must be one of "
+                                + Arrays.stream(UnsafeTestFault.values())
+                                        .map(UnsafeTestFault::configName)
+                                        .toList()
+                                + ", was '" + name + "'"));
     }
 
     private static ClusterState clusterState(Section file) {

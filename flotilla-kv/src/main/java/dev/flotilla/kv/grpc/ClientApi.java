@@ -94,7 +94,8 @@ public final class ClientApi implements AutoCloseable {
         Server server = NettyServerBuilder.forAddress(config.clientListenAddress())
                 .directExecutor()
                 .maxInboundMessageSize(config.limits().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
-                .addService(new KvService(node, store, ranges, checks, headers, replies, executor))
+                .addService(new KvService(
+                        node, store, ranges, checks, headers, replies, executor, config.unsafeTestFault()))
                 .addService(new ClusterService(node, directory, membershipChanges, headers, replies))
                 .addService(new MaintenanceService(node, store, config.nodeId(), headers, replies))
                 .addService(watch)

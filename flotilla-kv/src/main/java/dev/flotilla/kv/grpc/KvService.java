@@ -4,6 +4,7 @@ import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.RejectedRequestException;
+import dev.flotilla.kv.UnsafeTestFault;
 import dev.flotilla.kv.command.Command;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.command.Rejection;
@@ -42,7 +43,9 @@ final class KvService extends KVGrpc.KVImplBase {
     private final Replies replies;
     private final Executor executor;
     private final RangeWrites writes;
+    private final boolean staleReads;
 
+    /** {@code fault} is {@link UnsafeTestFault#NONE} except in tests that plant a bug on purpose. */
     KvService(
             RaftNode node,
             KvStore store,
@@ -50,7 +53,8 @@ final class KvService extends KVGrpc.KVImplBase {
             RequestChecks checks,
             ResponseHeaders headers,
             Replies replies,
-            Executor executor) {
+            Executor executor,
+            UnsafeTestFault fault) {
         this.node = node;
         this.store = store;
         this.ranges = ranges;
@@ -59,6 +63,7 @@ final class KvService extends KVGrpc.KVImplBase {
         this.replies = replies;
         this.executor = executor;
         this.writes = new RangeWrites(node, headers);
+        this.staleReads = fault == UnsafeTestFault.STALE_READS;
     }
 
     @Override
@@ -181,8 +186,9 @@ final class KvService extends KVGrpc.KVImplBase {
     }
 
     private CompletableFuture<CommandResult> read(long range, boolean serializable, Supplier<CommandResult> read) {
+        // The planted stale-reads bug serves every read as if it had asked to be serializable.
         CompletableFuture<Void> fresh =
-                serializable ? CompletableFuture.completedFuture(null) : node.awaitLinearizable(range);
+                serializable || staleReads ? CompletableFuture.completedFuture(null) : node.awaitLinearizable(range);
         return fresh.thenApplyAsync(ignored -> read.get(), executor)
                 .thenApply(result -> headers.complete(range, result));
     }

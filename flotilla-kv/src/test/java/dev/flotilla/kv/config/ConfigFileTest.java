@@ -7,6 +7,7 @@ import dev.flotilla.kv.ClusterState;
 import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.ServerConfig;
 import dev.flotilla.kv.SnapshotConfig;
+import dev.flotilla.kv.UnsafeTestFault;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +51,19 @@ class ConfigFileTest {
         assertError(
                 "config field 'initial-cluster-state': must be 'new' or 'existing', was 'joining'",
                 MINIMAL + "initial-cluster-state: joining\n",
+                Map.of());
+    }
+
+    @Test
+    void theTestOnlyFaultIsOffUnlessNamedAndUnknownNamesAreRefused() {
+        assertEquals(UnsafeTestFault.NONE, ConfigFile.parse(MINIMAL, Map.of()).unsafeTestFault());
+        assertEquals(
+                UnsafeTestFault.STALE_READS,
+                ConfigFile.parse(MINIMAL + "unsafe-test-fault: stale-reads\n", Map.of())
+                        .unsafeTestFault());
+        assertError(
+                "config field 'unsafe-test-fault': must be one of [none, stale-reads], was 'slow'",
+                MINIMAL + "unsafe-test-fault: slow\n",
                 Map.of());
     }
 
