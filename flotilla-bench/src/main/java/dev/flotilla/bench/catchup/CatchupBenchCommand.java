@@ -237,9 +237,16 @@ public final class CatchupBenchCommand implements Callable<Integer> {
         cluster.stop(leader);
         Path store = cluster.storeDir(leader);
         long snapshotBytes = DirectorySize.apparent(List.of(store));
+        // Written back and out of the page cache, so that cp and the naive copy both read the disk.
+        List<Path> storeFiles = DataDirectories.files(store);
+        List<String> sync = new ArrayList<>(List.of("sync"));
+        storeFiles.forEach(file -> sync.add(file.toString()));
+        run(sync.toArray(String[]::new));
+        DataDirectories.evictFromPageCache(storeFiles);
         double cpSeconds = timeCp(store, scratch.root().resolve("cp"));
         out.printf(Locale.ROOT, "cp -r of %.1f MB: %.2f s%n", snapshotBytes / 1e6, cpSeconds);
         out.flush();
+        DataDirectories.evictFromPageCache(storeFiles);
         NaiveBaseline.Result naive = NaiveBaseline.copy(
                 store, scratch.root().resolve("naive"), serverJvmOptions, scratch::process, deadline);
         DataDirectories.deleteRecursively(scratch.root().resolve("naive"));
@@ -382,16 +389,20 @@ public final class CatchupBenchCommand implements Callable<Integer> {
     /** Times {@code cp -r} of {@code from} to {@code to}, then deletes the copy. */
     private static double timeCp(Path from, Path to) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Process cp = new ProcessBuilder("cp", "-r", from.toString(), to.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (cp.waitFor() != 0) {
-            throw new IOException("cp -r " + from + " " + to + " failed");
-        }
+        run("cp", "-r", from.toString(), to.toString());
         double seconds = (System.nanoTime() - started) / 1e9;
         DataDirectories.deleteRecursively(to);
         return seconds;
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed");
+        }
     }
 
     /** Distinct loopback ports that were free a moment ago: all are held open together, then released. */
