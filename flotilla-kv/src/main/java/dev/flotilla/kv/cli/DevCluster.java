@@ -217,9 +217,8 @@ public final class DevCluster implements AutoCloseable {
                         processes.stream().filter(p -> !p.isAlive()).findFirst();
                 if (dead.isPresent()) {
                     int node = processes.indexOf(dead.get()) + 1;
-                    return Optional.of(
-                            "node " + node + " exited with code " + dead.get().exitValue() + "; the end of "
-                                    + logFile(node) + ":\n" + tail(logFile(node), 15));
+                    return Optional.of("node " + node + " exited with code "
+                            + dead.get().exitValue() + "; the end of " + logFile(node) + ":\n" + logTail(node, 15));
                 }
                 try {
                     long leader = MaintenanceGrpc.newBlockingStub(channel)
@@ -241,9 +240,10 @@ public final class DevCluster implements AutoCloseable {
         }
     }
 
-    private static String tail(Path file, int lines) {
+    /** The last {@code lines} lines of the node's server log, or why they cannot be read. */
+    public String logTail(int node, int lines) {
         try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> all = Files.readAllLines(logFile(node), StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read it: " + e.getMessage() + ")";
