@@ -82,7 +82,7 @@ final class BulkLoader {
                 }
             });
             if (System.nanoTime() >= nextReport) {
-                nextReport += REPORT_EVERY_NANOS;
+                nextReport = System.nanoTime() + REPORT_EVERY_NANOS;
                 double seconds = (System.nanoTime() - started) / 1e9;
                 progress.printf(
                         Locale.ROOT,

@@ -123,7 +123,7 @@ public final class CatchupBenchCommand implements Callable<Integer> {
         }
         Deadline deadline = Deadline.after(Duration.ofSeconds(timeoutSeconds));
         try (Scratch resources = Scratch.open(scratch, Duration.ofSeconds(timeoutSeconds))) {
-            out.println(run(resources, deadline, out));
+            out.println(run(resources, deadline, out, err));
             out.flush();
             return 0;
         } catch (Deadline.TimedOutException e) {
@@ -154,25 +154,49 @@ public final class CatchupBenchCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    private String run(Scratch scratch, Deadline deadline, PrintWriter out) throws Exception {
-        int newNode = NODES + 1;
-        List<Integer> ports = freePorts(3 * newNode);
-        List<Integer> clientPorts = ports.subList(0, newNode);
-        List<Integer> peerPorts = ports.subList(newNode, 2 * newNode);
-        List<Integer> metricsPorts = ports.subList(2 * newNode, 3 * newNode);
+    /** Each node's loopback ports, by node number from 1; the last node is the one that joins. */
+    private record Ports(List<Integer> client, List<Integer> peer, List<Integer> metrics) {
+        static Ports free(int nodes) throws IOException {
+            List<Integer> ports = freePorts(3 * nodes);
+            return new Ports(
+                    ports.subList(0, nodes), ports.subList(nodes, 2 * nodes), ports.subList(2 * nodes, 3 * nodes));
+        }
+    }
+
+    /** Runs the benchmark; on failure, first prints the end of each server's log to {@code err} (they are deleted). */
+    private String run(Scratch scratch, Deadline deadline, PrintWriter out, PrintWriter err) throws Exception {
+        Ports ports = Ports.free(NODES + 1);
         DevCluster cluster = scratch.cluster(new DevCluster(
                 scratch.root().resolve("cluster"),
-                clientPorts.subList(0, NODES),
-                peerPorts.subList(0, NODES),
+                ports.client().subList(0, NODES),
+                ports.peer().subList(0, NODES),
                 List.of(),
-                metricsPorts.subList(0, NODES)));
+                ports.metrics().subList(0, NODES)));
         List<NodeClient> clients = new ArrayList<>();
-        for (int i = 0; i < newNode; i++) {
+        for (int i = 0; i <= NODES; i++) {
             clients.add(scratch.client(new NodeClient(
-                    "127.0.0.1:" + clientPorts.get(i), Optional.of("127.0.0.1:" + metricsPorts.get(i)))));
+                    "127.0.0.1:" + ports.client().get(i),
+                    Optional.of("127.0.0.1:" + ports.metrics().get(i)))));
         }
-        IntFunction<NodeClient> client = node -> clients.get(node - 1);
+        try {
+            return measure(scratch, cluster, node -> clients.get(node - 1), ports, deadline, out);
+        } catch (Exception e) {
+            for (int node = 1; node <= cluster.size(); node++) {
+                err.printf("the end of node %d's server log:%n%s%n", node, cluster.logTail(node, 8));
+            }
+            throw e;
+        }
+    }
 
+    private String measure(
+            Scratch scratch,
+            DevCluster cluster,
+            IntFunction<NodeClient> client,
+            Ports ports,
+            Deadline deadline,
+            PrintWriter out)
+            throws Exception {
+        int newNode = NODES + 1;
         out.printf("starting %d servers in %s%n", NODES, scratch.root());
         out.flush();
         cluster.start(serverJvmOptions);
@@ -197,7 +221,7 @@ public final class CatchupBenchCommand implements Callable<Integer> {
 
         leader = awaitLeader(cluster, client, deadline);
         long expectedBytes = client.apply(leader).status().getDbSize();
-        addLearner(client.apply(leader), newNode, peerPorts.get(NODES));
+        addLearner(client.apply(leader), newNode, ports.peer().get(NODES));
         long target = client.apply(leader).status().getRaftIndex();
         out.printf(
                 Locale.ROOT,
@@ -219,9 +243,9 @@ public final class CatchupBenchCommand implements Callable<Integer> {
         } else {
             long started = System.nanoTime();
             cluster.join(
-                    clientPorts.get(NODES),
-                    peerPorts.get(NODES),
-                    Optional.of(metricsPorts.get(NODES)),
+                    ports.client().get(NODES),
+                    ports.peer().get(NODES),
+                    Optional.of(ports.metrics().get(NODES)),
                     serverJvmOptions);
             catchup = watch.await(newNode, target, expectedBytes, senders, kill, started, deadline);
         }

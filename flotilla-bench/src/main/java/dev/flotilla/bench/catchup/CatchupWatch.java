@@ -138,7 +138,7 @@ final class CatchupWatch {
                 pending = Optional.empty();
             }
             if (System.nanoTime() >= nextReport) {
-                nextReport += REPORT_EVERY_NANOS;
+                nextReport = System.nanoTime() + REPORT_EVERY_NANOS;
                 progress.printf(
                         Locale.ROOT,
                         "catch-up: node %d %s of %d, %.1f MB of about %.1f MB arrived (%s), %.0f s%n",

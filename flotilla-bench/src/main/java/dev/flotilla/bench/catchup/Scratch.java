@@ -15,9 +15,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Everything one benchmark run starts or creates: its scratch directory, its cluster, its clients and other child
  * processes. {@link #close} stops and deletes all of it; it runs at the end of the run, on a shutdown hook (Ctrl-C),
- * and when the time limit passes (from a watchdog thread, which makes the run's blocked waits fail). Thread-safe.
+ * and shortly after the time limit (from a watchdog thread, which makes the run's blocked calls fail). Thread-safe.
  */
 final class Scratch implements AutoCloseable {
+    /**
+     * The watchdog fires this long after the time limit: the run's own waits check the limit and fail first, with
+     * the servers' logs still there to print; the watchdog only ends calls that block past it.
+     */
+    private static final Duration WATCHDOG_GRACE = Duration.ofSeconds(30);
+
     private final Path root;
     private final List<NodeClient> clients = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
@@ -35,7 +41,8 @@ final class Scratch implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.timeLimitReached = watchdog.schedule(this::close, timeLimit.toMillis(), TimeUnit.MILLISECONDS);
+        this.timeLimitReached =
+                watchdog.schedule(this::close, timeLimit.plus(WATCHDOG_GRACE).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Takes charge of the existing directory {@code root}, with a time limit for the whole run. */
