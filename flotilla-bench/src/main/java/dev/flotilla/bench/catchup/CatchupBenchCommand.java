@@ -182,7 +182,7 @@ public final class CatchupBenchCommand implements Callable<Integer> {
             return measure(scratch, cluster, node -> clients.get(node - 1), ports, deadline, out);
         } catch (Exception e) {
             for (int node = 1; node <= cluster.size(); node++) {
-                err.printf("the end of node %d's server log:%n%s%n", node, cluster.logTail(node, 8));
+                err.printf("the end of node %d's server log:%n%s%n", node, cluster.logTail(node, 40));
             }
             throw e;
         }
