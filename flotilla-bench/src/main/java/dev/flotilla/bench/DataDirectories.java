@@ -5,9 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
-/** The scratch directories benchmarks write their data into. */
+/** The scratch directories benchmarks write their data into, and the files in them. */
 public final class DataDirectories {
     private DataDirectories() {}
 
@@ -19,6 +20,29 @@ public final class DataDirectories {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Drops the files' pages from the page cache (GNU dd's nocache advice), so the next reader reads the disk. Pages
+     * of data not yet written back stay; sync first to evict everything.
+     */
+    public static void evictFromPageCache(List<Path> files) throws IOException, InterruptedException {
+        for (Path file : files) {
+            Process dd = new ProcessBuilder("dd", "if=" + file, "iflag=nocache", "count=0", "status=none")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (dd.waitFor() != 0) {
+                throw new IOException("dropping " + file + " from the page cache failed");
+            }
+        }
+    }
+
+    /** The regular files under {@code root}. */
+    public static List<Path> files(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(Files::isRegularFile).toList();
         }
     }
 }

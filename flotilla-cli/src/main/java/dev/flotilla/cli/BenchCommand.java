@@ -1,5 +1,6 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.bench.catchup.CatchupBenchCommand;
 import dev.flotilla.bench.kv.KvBenchCommand;
 import dev.flotilla.bench.log.LogBenchCommand;
 import dev.flotilla.bench.log.LogRecoveryBenchCommand;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
             LogRecoveryBenchCommand.class,
             RaftBenchCommand.class,
             KvBenchCommand.class,
-            SnapshotBenchCommand.class
+            SnapshotBenchCommand.class,
+            CatchupBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @Spec

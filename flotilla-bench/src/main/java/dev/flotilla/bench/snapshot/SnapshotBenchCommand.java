@@ -111,11 +111,11 @@ public final class SnapshotBenchCommand implements Callable<Integer> {
                 Run plain = null;
                 // Alternated, so that both see the same load on a shared machine; the medians are reported.
                 for (int i = 0; i < repeat; i++) {
-                    evict(files);
+                    DataDirectories.evictFromPageCache(files);
                     double[] cp = timeCopy(sources.resolve(SNAPSHOT_ID), scratch.resolve("cp"));
                     cpTimes.add(cp[0]);
                     cpSyncTimes.add(cp[1]);
-                    evict(files);
+                    DataDirectories.evictFromPageCache(files);
                     plain = receiver.fetch(scratch.resolve("received"), Optional.empty(), progress);
                     DataDirectories.deleteRecursively(scratch.resolve("received"));
                     transferTimes.add(plain.seconds);
@@ -125,7 +125,7 @@ public final class SnapshotBenchCommand implements Callable<Integer> {
                 }
                 Optional<Run> killed = Optional.empty();
                 if (killReceiverAt.isPresent()) {
-                    evict(files);
+                    DataDirectories.evictFromPageCache(files);
                     killed = Optional.of(receiver.fetch(scratch.resolve("received-killed"), killReceiverAt, progress));
                     DataDirectories.deleteRecursively(scratch.resolve("received-killed"));
                     progress.printf(
@@ -300,13 +300,6 @@ public final class SnapshotBenchCommand implements Callable<Integer> {
         }
         progress.printf("wrote %d files, %d MiB%n", files.size(), written >> 20);
         return files;
-    }
-
-    /** Drops the files' pages from the page cache (GNU dd's nocache advice), so the next reader reads the disk. */
-    private static void evict(List<Path> files) throws IOException, InterruptedException {
-        for (Path file : files) {
-            run("dd", "if=" + file, "iflag=nocache", "count=0", "status=none");
-        }
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
