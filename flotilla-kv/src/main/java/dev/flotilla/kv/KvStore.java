@@ -1,5 +1,6 @@
 package dev.flotilla.kv;
 
+import dev.flotilla.kv.auth.AuthView;
 import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
@@ -82,6 +83,12 @@ public interface KvStore extends AutoCloseable {
      * driver thread (so it must be fast and must not block), including rows replayed after a restart.
      */
     void onMemberChange(Consumer<MemberRecord> listener);
+
+    /**
+     * The cluster's auth state that range {@code rangeId} replicates (the first range does), as applied on this node:
+     * an immutable view, replaced after each batch that changes it. Any thread.
+     */
+    AuthView auth(long rangeId);
 
     /** Bytes on disk and in memtables, for status reports. */
     long sizeBytes();

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param ranges how the key space is cut into ranges (the same on every node, from the first start on)
  * @param initialClusterState whether this node starts a new cluster or joins a running one
  * @param metricsListenAddress where this node serves its Prometheus metrics over HTTP; empty: not served
+ * @param auth token lifetime and password hashing
+ * @param clientTls TLS on the client port; empty: plain text
  */
 public record ServerConfig(
         long nodeId,
@@ -34,7 +36,9 @@ public record ServerConfig(
         LimitsConfig limits,
         RangesConfig ranges,
         ClusterState initialClusterState,
-        Optional<InetSocketAddress> metricsListenAddress) {
+        Optional<InetSocketAddress> metricsListenAddress,
+        AuthConfig auth,
+        Optional<ClientTlsConfig> clientTls) {
     public ServerConfig {
         if (nodeId < 1) {
             throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
@@ -59,6 +63,8 @@ public record ServerConfig(
         Objects.requireNonNull(ranges, "ranges");
         Objects.requireNonNull(initialClusterState, "initialClusterState");
         Objects.requireNonNull(metricsListenAddress, "metricsListenAddress");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(clientTls, "clientTls");
     }
 
     /** A node of a new cluster that serves no metrics. */
@@ -86,7 +92,34 @@ public record ServerConfig(
                 limits,
                 RangesConfig.defaults(),
                 ClusterState.NEW,
+                Optional.empty(),
+                AuthConfig.defaults(),
                 Optional.empty());
+    }
+
+    /** This configuration with TLS on the client port. */
+    public ServerConfig withClientTls(ClientTlsConfig tls) {
+        return new ServerConfig(
+                nodeId,
+                clusterId,
+                dataDir,
+                peerListenAddress,
+                clientListenAddress,
+                initialCluster,
+                raft,
+                log,
+                rocksdb,
+                limits,
+                ranges,
+                initialClusterState,
+                metricsListenAddress,
+                auth,
+                Optional.of(tls));
+    }
+
+    /** The URL scheme of this node's client port: {@code https} with TLS. */
+    public String clientScheme() {
+        return clientTls.isPresent() ? "https" : "http";
     }
 
     public Optional<MemberConfig> member(long id) {

@@ -76,7 +76,9 @@ public final class LocalCluster implements AutoCloseable {
                         base.limits(),
                         base.ranges(),
                         ClusterState.EXISTING,
-                        Optional.empty())));
+                        Optional.empty(),
+                        base.auth(),
+                        base.clientTls())));
     }
 
     public ServerConfig config(long id) {
@@ -94,7 +96,9 @@ public final class LocalCluster implements AutoCloseable {
                 new LimitsConfig(64 * 1024, 16),
                 ranges,
                 ClusterState.NEW,
-                Optional.of(loopback(0)));
+                Optional.of(loopback(0)),
+                AuthConfig.defaults(),
+                Optional.empty());
     }
 
     void start(long id) throws IOException {

@@ -50,7 +50,7 @@ final class ResponseHeaders {
                 case LEASE_REVOKE ->
                     builder.getLeaseRevokeBuilder()
                             .setHeader(complete(result.getLeaseRevoke().getHeader(), term));
-                case REJECTION, MEMBER, OUTCOME_NOT_SET -> {}
+                case REJECTION, MEMBER, AUTH_REVISION, OUTCOME_NOT_SET -> {}
             }
             return builder.build();
         });
