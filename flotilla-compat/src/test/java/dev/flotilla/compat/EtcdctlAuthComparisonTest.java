@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -38,8 +39,14 @@ class EtcdctlAuthComparisonTest {
     void start() throws Exception {
         Etcdctl.requireInstalled();
         Assumptions.assumeTrue(EtcdCluster.binary().isPresent(), "no etcd to compare the auth session with");
-        flotilla = FlotillaCluster.start(dir.resolve("flotilla"));
-        etcd = EtcdCluster.startIfInstalled(dir.resolve("etcd"));
+        // Started side by side: most of a start is waiting for JVMs and elections.
+        CompletableFuture<Optional<EtcdCluster>> etcdStart = CompletableFuture.supplyAsync(
+                () -> ServerCluster.unchecked(() -> EtcdCluster.startIfInstalled(dir.resolve("etcd"))));
+        try {
+            flotilla = FlotillaCluster.start(dir.resolve("flotilla"));
+        } finally {
+            etcd = etcdStart.join();
+        }
     }
 
     @AfterAll

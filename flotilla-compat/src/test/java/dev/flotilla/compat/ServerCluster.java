@@ -35,6 +35,22 @@ abstract class ServerCluster implements AutoCloseable {
         this.peerPorts = ports.subList(SIZE, 2 * SIZE);
     }
 
+    /** A start that throws checked exceptions, for running it on another thread. */
+    interface Start<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    static <T> T unchecked(Start<T> start) {
+        try {
+            return start.run();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Who answers: "flotilla" or "etcd", for messages. */
     abstract String kind();
 
