@@ -18,7 +18,6 @@ import java.util.TreeMap;
  */
 public final class AuthView {
     public static final String ROOT = "root";
-    public static final AuthView DISABLED = new AuthView(AuthState.getDefaultInstance());
 
     private final AuthState state;
     private final Map<String, StoredUser> users = new TreeMap<>();

@@ -7,6 +7,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -23,7 +24,7 @@ import javax.net.ssl.SSLSession;
  * address. {@link #interceptor()} records it in the gRPC {@link Context} of every call, where {@link #current()}
  * finds it on the thread that runs the call's handler.
  *
- * @param remote the client's address, for logs
+ * @param remote the client's host address, for logs
  */
 record Caller(Optional<String> token, Optional<String> certificateName, String remote) {
     private static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
@@ -47,7 +48,11 @@ record Caller(Optional<String> token, Optional<String> certificateName, String r
                 Optional<String> name = Optional.ofNullable(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION))
                         .flatMap(Caller::commonName);
                 SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-                Caller caller = new Caller(token, name, String.valueOf(remote));
+                // The host only: a client opens a new connection (a new port) per command, and logs count by host.
+                String host = remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                        ? inet.getAddress().getHostAddress()
+                        : String.valueOf(remote);
+                Caller caller = new Caller(token, name, host);
                 return Contexts.interceptCall(Context.current().withValue(KEY, caller), call, headers, next);
             }
         };
