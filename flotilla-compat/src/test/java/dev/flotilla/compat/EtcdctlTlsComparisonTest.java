@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One etcdctl session with {@code --cacert/--cert/--key} (puts and gets, member list with https URLs, lease
  * keep-alives through every node, so through the nodes' own TLS forwarding, then auth on with the certificate's CN
  * as the user) must print the same on both; a certificate from another CA and no certificate at all are refused by
- * both. {@code flotilla status} works against both with the same options, and {@code flotilla member list} and the
- * refusal of a stranger's certificate are checked against Flotilla.
+ * both. {@code flotilla status} works against both with the same options, and refuses a stranger's certificate
+ * (checked against Flotilla only: each run starts a JVM).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EtcdctlTlsComparisonTest {
@@ -92,9 +92,6 @@ class EtcdctlTlsComparisonTest {
             if (!isFlotilla) {
                 continue;
             }
-            CliResult members = flotillaCli("member", concat(List.of("list"), tls));
-            assertEquals(0, members.exitCode(), cluster.kind() + ": " + members.output());
-            assertTrue(members.output().contains("https://127.0.0.1:"), cluster.kind() + ": " + members.output());
             List<String> stranger = new ArrayList<>(tls);
             stranger.set(5, certs.cert("stranger").toString());
             stranger.set(7, certs.key("stranger").toString());
@@ -178,9 +175,4 @@ class EtcdctlTlsComparisonTest {
         return new CliResult(process.exitValue(), output);
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-    }
 }
