@@ -174,5 +174,4 @@ class EtcdctlTlsComparisonTest {
         }
         return new CliResult(process.exitValue(), output);
     }
-
 }
