@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 abstract class ServerCluster implements AutoCloseable {
     static final int SIZE = 3;
+    /** The leader field of {@code etcdctl endpoint status -w json}. */
+    private static final Pattern LEADER = Pattern.compile("\"leader\":(\\d+)");
 
     final Path root;
     final List<Integer> clientPorts;
@@ -168,8 +170,6 @@ abstract class ServerCluster implements AutoCloseable {
         }
         throw new AssertionError(kind() + " cluster had no leader within " + timeout.toSeconds() + " s: " + last);
     }
-
-    private static final Pattern LEADER = Pattern.compile("\"leader\":(\\d+)");
 
     private String log(int node) {
         try {
