@@ -11,8 +11,8 @@ import java.util.Optional;
 final class EtcdCluster extends ServerCluster {
     private final Path binary;
 
-    private EtcdCluster(Path root, Path binary) {
-        super(root);
+    private EtcdCluster(Path root, Path binary, Optional<TestCertificates> tls) {
+        super(root, tls);
         this.binary = binary;
     }
 
@@ -32,11 +32,17 @@ final class EtcdCluster extends ServerCluster {
 
     /** Starts a cluster if etcd is installed; empty (the caller says why it skips) if not. */
     static Optional<EtcdCluster> startIfInstalled(Path root) throws IOException, InterruptedException {
+        return startIfInstalled(root, Optional.empty());
+    }
+
+    /** With {@code tls}: https client URLs, {@code --client-cert-auth} with the certificates' CA. */
+    static Optional<EtcdCluster> startIfInstalled(Path root, Optional<TestCertificates> tls)
+            throws IOException, InterruptedException {
         Optional<Path> binary = binary();
         if (binary.isEmpty()) {
             return Optional.empty();
         }
-        EtcdCluster cluster = new EtcdCluster(root, binary.get());
+        EtcdCluster cluster = new EtcdCluster(root, binary.get(), tls);
         cluster.start();
         return Optional.of(cluster);
     }
@@ -52,7 +58,7 @@ final class EtcdCluster extends ServerCluster {
         for (int member = 1; member <= SIZE; member++) {
             initial.add("node-" + member + "=" + peerUrl(member));
         }
-        return List.of(
+        List<String> command = new ArrayList<>(List.of(
                 binary.toString(),
                 "--name=node-" + node,
                 "--data-dir=" + root.resolve("node-" + node),
@@ -62,6 +68,12 @@ final class EtcdCluster extends ServerCluster {
                 "--initial-advertise-peer-urls=" + peerUrl(node),
                 "--initial-cluster=" + String.join(",", initial),
                 "--initial-cluster-token=flotilla-compat",
-                "--initial-cluster-state=new");
+                "--initial-cluster-state=new"));
+        tls.ifPresent(certs -> command.addAll(List.of(
+                "--client-cert-auth",
+                "--trusted-ca-file=" + certs.ca(),
+                "--cert-file=" + certs.cert("server"),
+                "--key-file=" + certs.key("server"))));
+        return command;
     }
 }

@@ -20,9 +20,26 @@ final class Etcdctl {
     }
 
     private final String endpoints;
+    private final List<String> options;
 
     Etcdctl(String endpoints) {
+        this(endpoints, List.of());
+    }
+
+    private Etcdctl(String endpoints, List<String> options) {
         this.endpoints = endpoints;
+        this.options = List.copyOf(options);
+    }
+
+    /** Over TLS, trusting the certificates' CA and presenting the client certificate {@code name}. */
+    static Etcdctl withCertificate(String endpoints, TestCertificates certs, String name) {
+        return new Etcdctl(
+                endpoints, List.of("--cacert=" + certs.ca(), "--cert=" + certs.cert(name), "--key=" + certs.key(name)));
+    }
+
+    /** Over TLS, trusting the certificates' CA, without a client certificate. */
+    static Etcdctl withoutCertificate(String endpoints, TestCertificates certs) {
+        return new Etcdctl(endpoints, List.of("--cacert=" + certs.ca()));
     }
 
     /** Skips the caller when etcdctl is missing, except in CI (CI=true), where .ci/run installs it. */
@@ -37,6 +54,7 @@ final class Etcdctl {
 
     Result run(String stdin, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints, "--command-timeout=10s"));
+        command.addAll(options);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("ETCDCTL_API", "3");

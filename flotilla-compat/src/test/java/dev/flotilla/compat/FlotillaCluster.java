@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -16,19 +17,24 @@ final class FlotillaCluster extends ServerCluster {
 
     private final Path jar;
 
-    private FlotillaCluster(Path root, Path jar) {
-        super(root);
+    private FlotillaCluster(Path root, Path jar, Optional<TestCertificates> tls) {
+        super(root, tls);
         this.jar = jar;
     }
 
     /** Starts the cluster and waits for its leader; fails with what to build if the jar is missing. */
     static FlotillaCluster start(Path root) throws IOException, InterruptedException {
+        return start(root, Optional.empty());
+    }
+
+    /** With {@code tls}: the client ports serve TLS and require a client certificate signed by its CA. */
+    static FlotillaCluster start(Path root, Optional<TestCertificates> tls) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("flotilla.jar", "../flotilla-cli/target/flotilla.jar"));
         if (!Files.isRegularFile(jar)) {
             Assertions.fail("no Flotilla jar at " + jar.toAbsolutePath()
                     + ": build it first (./mvnw -pl flotilla-cli -am package -DskipTests), or run ./mvnw verify");
         }
-        FlotillaCluster cluster = new FlotillaCluster(root, jar);
+        FlotillaCluster cluster = new FlotillaCluster(root, jar, tls);
         cluster.start();
         return cluster;
     }
@@ -63,6 +69,16 @@ final class FlotillaCluster extends ServerCluster {
                     .append(clientPorts.get(member - 1))
                     .append('\n');
         }
+        tls.ifPresent(certs -> yaml.append("client-transport-security:\n")
+                .append("  cert-file: ")
+                .append(certs.cert("server"))
+                .append("\n  key-file: ")
+                .append(certs.key("server"))
+                .append("\n  trusted-ca-file: ")
+                .append(certs.ca())
+                .append("\n  client-cert-auth: true\n"));
+        // The compat tests add users often: a cheaper hash than the default keeps them fast (still 10,000+).
+        yaml.append("auth:\n  password-hash-iterations: 20000\n");
         Files.writeString(config, yaml, StandardCharsets.UTF_8);
         String java = ProcessHandle.current().info().command().orElse("java");
         return List.of(

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Three server processes on loopback that speak the etcd v3 API (Flotilla or etcd), named {@code node-1..3}, each
@@ -16,17 +18,39 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class ServerCluster implements AutoCloseable {
     static final int SIZE = 3;
+    /** The leader field of {@code etcdctl endpoint status -w json}. */
+    private static final Pattern LEADER = Pattern.compile("\"leader\":(\\d+)");
 
     final Path root;
     final List<Integer> clientPorts;
     final List<Integer> peerPorts;
+    /** TLS with client certificates on the client ports; empty: plain text. */
+    final Optional<TestCertificates> tls;
+
     private final List<Process> processes = new ArrayList<>();
 
-    ServerCluster(Path root) {
+    ServerCluster(Path root, Optional<TestCertificates> tls) {
         this.root = root;
+        this.tls = tls;
         List<Integer> ports = LocalPorts.take(2 * SIZE);
         this.clientPorts = ports.subList(0, SIZE);
         this.peerPorts = ports.subList(SIZE, 2 * SIZE);
+    }
+
+    /** A start that throws checked exceptions, for running it on another thread. */
+    interface Start<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    static <T> T unchecked(Start<T> start) {
+        try {
+            return start.run();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Who answers: "flotilla" or "etcd", for messages. */
@@ -55,7 +79,7 @@ abstract class ServerCluster implements AutoCloseable {
     }
 
     String clientUrl(int node) {
-        return "http://" + clientEndpoint(node);
+        return (tls.isPresent() ? "https://" : "http://") + clientEndpoint(node);
     }
 
     String peerUrl(int node) {
@@ -80,7 +104,11 @@ abstract class ServerCluster implements AutoCloseable {
     }
 
     /** Waits until every node reports the same leader. */
-    private void awaitLeader(Duration timeout) throws InterruptedException {
+    private void awaitLeader(Duration timeout) throws IOException, InterruptedException {
+        if (tls.isPresent()) {
+            awaitLeaderWithEtcdctl(timeout);
+            return;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer yet";
         try (Client client = jetcd()) {
@@ -110,6 +138,35 @@ abstract class ServerCluster implements AutoCloseable {
                 }
                 Thread.sleep(200);
             }
+        }
+        throw new AssertionError(kind() + " cluster had no leader within " + timeout.toSeconds() + " s: " + last);
+    }
+
+    /** The same wait through etcdctl, which speaks TLS with the root user's client certificate. */
+    private void awaitLeaderWithEtcdctl(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Etcdctl etcdctl = Etcdctl.withCertificate(endpoints(), tls.get(), "root");
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            for (int node = 1; node <= SIZE; node++) {
+                if (!processes.get(node - 1).isAlive()) {
+                    throw new AssertionError(kind() + " node " + node + " exited; its log:\n" + log(node));
+                }
+            }
+            Etcdctl.Result status = etcdctl.run("", List.of("endpoint", "status", "-w", "json"));
+            List<String> leaders = LEADER.matcher(status.out())
+                    .results()
+                    .map(m -> m.group(1))
+                    .distinct()
+                    .toList();
+            if (status.exitCode() == 0
+                    && leaders.size() == 1
+                    && !leaders.get(0).equals("0")
+                    && LEADER.matcher(status.out()).results().count() == SIZE) {
+                return;
+            }
+            last = status.out() + status.err();
+            Thread.sleep(200);
         }
         throw new AssertionError(kind() + " cluster had no leader within " + timeout.toSeconds() + " s: " + last);
     }

@@ -23,14 +23,20 @@ public final class ClusterDirectory implements ClusterMembers {
     private final Map<Long, MemberRecord> rows = new ConcurrentHashMap<>();
     private final Map<Long, InetSocketAddress> replicatedAddresses = new ConcurrentHashMap<>();
 
-    private ClusterDirectory(Map<Long, MemberConfig> initialCluster) {
+    /** {@code https} when the members serve clients over TLS: the scheme of the client URLs from the configuration. */
+    private final String clientScheme;
+
+    private ClusterDirectory(Map<Long, MemberConfig> initialCluster, String clientScheme) {
+        this.clientScheme = clientScheme;
         this.initialCluster = initialCluster;
     }
 
     /** Loads the rows the store holds and follows the rows it applies from now on. */
     public static ClusterDirectory open(ServerConfig config, KvStore store) {
-        ClusterDirectory directory = new ClusterDirectory(config.initialCluster().stream()
-                .collect(Collectors.toUnmodifiableMap(MemberConfig::id, Function.identity())));
+        ClusterDirectory directory = new ClusterDirectory(
+                config.initialCluster().stream()
+                        .collect(Collectors.toUnmodifiableMap(MemberConfig::id, Function.identity())),
+                config.clientScheme());
         store.members(RangeMap.FIRST_RANGE).forEach(directory::apply);
         store.onMemberChange(directory::apply);
         return directory;
@@ -65,7 +71,7 @@ public final class ClusterDirectory implements ClusterMembers {
         if (row != null) {
             return row.getRemoved() ? Optional.empty() : Optional.of(row);
         }
-        return Optional.ofNullable(initialCluster.get(id)).map(ClusterDirectory::fromConfig);
+        return Optional.ofNullable(initialCluster.get(id)).map(this::fromConfig);
     }
 
     /** Whether {@code id} was a member once and was removed: such an id is never given out again. */
@@ -91,12 +97,12 @@ public final class ClusterDirectory implements ClusterMembers {
         return "node-" + id;
     }
 
-    private static MemberRecord fromConfig(MemberConfig member) {
+    private MemberRecord fromConfig(MemberConfig member) {
         return MemberRecord.newBuilder()
                 .setId(member.id())
                 .setName(nameOf(member.id()))
                 .addPeerUrls(member.peerUrl())
-                .addClientUrls(member.clientUrl())
+                .addClientUrls(member.clientUrl(clientScheme))
                 .build();
     }
 }

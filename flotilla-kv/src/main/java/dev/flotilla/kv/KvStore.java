@@ -1,5 +1,6 @@
 package dev.flotilla.kv;
 
+import dev.flotilla.kv.auth.AuthView;
 import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
@@ -88,6 +89,12 @@ public interface KvStore extends AutoCloseable {
      * the applied index), in key order, from one consistent view: replicas at the same applied index must agree.
      */
     long rangeChecksum(long rangeId);
+
+    /**
+     * The cluster's auth state that range {@code rangeId} replicates (the first range does), as applied on this node:
+     * an immutable view, replaced after each batch that changes it. Any thread.
+     */
+    AuthView auth(long rangeId);
 
     /** Bytes on disk and in memtables, for status reports. */
     long sizeBytes();

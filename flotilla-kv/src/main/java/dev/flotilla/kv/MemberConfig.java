@@ -20,10 +20,11 @@ public record MemberConfig(long id, InetSocketAddress peerAddress, InetSocketAdd
     }
 
     public String peerUrl() {
-        return MemberUrls.of(peerAddress);
+        return MemberUrls.of("http", peerAddress);
     }
 
-    public String clientUrl() {
-        return MemberUrls.of(clientAddress);
+    /** @param scheme {@code http}, or {@code https} when the member serves clients over TLS */
+    public String clientUrl(String scheme) {
+        return MemberUrls.of(scheme, clientAddress);
     }
 }

@@ -35,7 +35,7 @@ final class MemberPublisher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        String clientUrl = config.member(config.nodeId()).orElseThrow().clientUrl();
+        String clientUrl = config.member(config.nodeId()).orElseThrow().clientUrl(config.clientScheme());
         String name = ClusterDirectory.nameOf(config.nodeId());
         Runnable attempt = () -> {
             Optional<MemberRecord> published = directory.member(config.nodeId());

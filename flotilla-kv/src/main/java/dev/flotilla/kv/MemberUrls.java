@@ -11,8 +11,8 @@ import java.util.Optional;
 public final class MemberUrls {
     private MemberUrls() {}
 
-    public static String of(InetSocketAddress address) {
-        return "http://" + address.getHostString() + ":" + address.getPort();
+    public static String of(String scheme, InetSocketAddress address) {
+        return scheme + "://" + address.getHostString() + ":" + address.getPort();
     }
 
     /**

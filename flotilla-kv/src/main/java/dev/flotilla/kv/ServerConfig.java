@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param metricsListenAddress where this node serves its Prometheus metrics over HTTP; empty: not served
  * @param snapshots log compaction and the snapshot server of the ranges
  * @param unsafeTestFault a bug planted for tests ({@link UnsafeTestFault#NONE} unless a test asks for one)
+ * @param auth token lifetime and password hashing
+ * @param clientTls TLS on the client port; empty: plain text
  */
 public record ServerConfig(
         long nodeId,
@@ -38,7 +40,9 @@ public record ServerConfig(
         ClusterState initialClusterState,
         Optional<InetSocketAddress> metricsListenAddress,
         SnapshotConfig snapshots,
-        UnsafeTestFault unsafeTestFault) {
+        UnsafeTestFault unsafeTestFault,
+        AuthConfig auth,
+        Optional<ClientTlsConfig> clientTls) {
     public ServerConfig {
         if (nodeId < 1) {
             throw new IllegalArgumentException("nodeId must be positive, was " + nodeId);
@@ -65,6 +69,8 @@ public record ServerConfig(
         Objects.requireNonNull(metricsListenAddress, "metricsListenAddress");
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(unsafeTestFault, "unsafeTestFault");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(clientTls, "clientTls");
     }
 
     /** A node of a new cluster that serves no metrics. */
@@ -94,7 +100,36 @@ public record ServerConfig(
                 ClusterState.NEW,
                 Optional.empty(),
                 SnapshotConfig.defaults(),
-                UnsafeTestFault.NONE);
+                UnsafeTestFault.NONE,
+                AuthConfig.defaults(),
+                Optional.empty());
+    }
+
+    /** This configuration with TLS on the client port. */
+    public ServerConfig withClientTls(ClientTlsConfig tls) {
+        return new ServerConfig(
+                nodeId,
+                clusterId,
+                dataDir,
+                peerListenAddress,
+                clientListenAddress,
+                initialCluster,
+                raft,
+                log,
+                rocksdb,
+                limits,
+                ranges,
+                initialClusterState,
+                metricsListenAddress,
+                snapshots,
+                unsafeTestFault,
+                auth,
+                Optional.of(tls));
+    }
+
+    /** The URL scheme of this node's client port: {@code https} with TLS. */
+    public String clientScheme() {
+        return clientTls.isPresent() ? "https" : "http";
     }
 
     public Optional<MemberConfig> member(long id) {

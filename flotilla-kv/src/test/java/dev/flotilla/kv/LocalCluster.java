@@ -85,7 +85,9 @@ public final class LocalCluster implements AutoCloseable {
                         ClusterState.EXISTING,
                         Optional.empty(),
                         base.snapshots(),
-                        UnsafeTestFault.NONE)));
+                        UnsafeTestFault.NONE,
+                        base.auth(),
+                        base.clientTls())));
     }
 
     public ServerConfig config(long id) {
@@ -105,7 +107,9 @@ public final class LocalCluster implements AutoCloseable {
                 ClusterState.NEW,
                 Optional.of(loopback(0)),
                 snapshots,
-                UnsafeTestFault.NONE);
+                UnsafeTestFault.NONE,
+                AuthConfig.defaults(),
+                Optional.empty());
     }
 
     void start(long id) throws IOException {

@@ -85,7 +85,7 @@ class MembershipChangesTest {
                         == 1);
         await(
                 "node 4 published its client URL",
-                () -> memberList(follower).get(3).getClientURLsList().equals(List.of(fourth.clientUrl())));
+                () -> memberList(follower).get(3).getClientURLsList().equals(List.of(fourth.clientUrl("http"))));
         assertEquals("node-4", memberList(1).get(3).getName());
 
         cluster(4).memberPromote(promote(4));

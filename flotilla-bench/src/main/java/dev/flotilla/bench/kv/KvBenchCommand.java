@@ -2,6 +2,7 @@ package dev.flotilla.bench.kv;
 
 import com.google.protobuf.ByteString;
 import dev.flotilla.bench.LatencyHistogram;
+import dev.flotilla.kv.cli.ClientTlsOptions;
 import dev.flotilla.kv.etcd.etcdserverpb.Compare;
 import dev.flotilla.kv.etcd.etcdserverpb.KVGrpc;
 import dev.flotilla.kv.etcd.etcdserverpb.LeaseGrantRequest;
@@ -13,7 +14,6 @@ import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RequestOp;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,6 +58,9 @@ public final class KvBenchCommand implements Callable<Integer> {
 
     @Option(names = "--endpoints", defaultValue = "127.0.0.1:2379", split = ",", description = "host:port,...")
     List<String> endpoints;
+
+    @Mixin
+    ClientTlsOptions tls = new ClientTlsOptions();
 
     @Option(names = "--clients", defaultValue = "16", description = "concurrent requests (default: ${DEFAULT-VALUE})")
     int clients;
@@ -102,10 +106,7 @@ public final class KvBenchCommand implements Callable<Integer> {
         }
         List<ManagedChannel> channels = new ArrayList<>();
         for (String endpoint : endpoints) {
-            channels.add(NettyChannelBuilder.forTarget(endpoint)
-                    .usePlaintext()
-                    .directExecutor()
-                    .build());
+            channels.add(tls.channel(endpoint).directExecutor().build());
         }
         try {
             ByteString value = ByteString.copyFrom(new byte[valueBytes]);

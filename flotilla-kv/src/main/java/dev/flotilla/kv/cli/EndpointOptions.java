@@ -3,17 +3,18 @@ package dev.flotilla.kv.cli;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The endpoints a client command talks to over the etcd v3 gRPC API (Flotilla or etcd alike), and how long it waits
- * for each call. A picocli mixin shared by {@code flotilla member} and {@code flotilla status}.
+ * for each call, over TLS with {@code --cacert/--cert/--key} ({@link ClientTlsOptions}). A picocli mixin shared by
+ * {@code flotilla member} and {@code flotilla status}.
  */
 final class EndpointOptions {
     @Option(
@@ -28,6 +29,9 @@ final class EndpointOptions {
             defaultValue = "5000",
             description = "how long to wait for each call, in milliseconds (default: ${DEFAULT-VALUE})")
     long timeoutMs;
+
+    @Mixin
+    ClientTlsOptions tls = new ClientTlsOptions();
 
     /** A call failed on every endpoint; the message says what happened on each. */
     static final class UnreachableException extends Exception {
@@ -57,8 +61,7 @@ final class EndpointOptions {
 
     /** Runs {@code call} against one endpoint, with a channel that lives for this call only. */
     <T> T callOne(String endpoint, Function<ManagedChannel, T> call) {
-        ManagedChannel channel =
-                NettyChannelBuilder.forTarget(endpoint).usePlaintext().build();
+        ManagedChannel channel = tls.channel(endpoint).build();
         try {
             return call.apply(channel);
         } finally {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.flotilla.kv.AuthConfig;
+import dev.flotilla.kv.ClientTlsConfig;
 import dev.flotilla.kv.ClusterState;
 import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.LogConfig;
@@ -92,9 +94,12 @@ public final class ConfigFile {
         SnapshotConfig snapshots =
                 file.section("snapshots").map(ConfigFile::snapshots).orElse(SnapshotConfig.defaults());
         UnsafeTestFault fault = unsafeTestFault(file);
+        AuthConfig auth = file.section("auth").map(ConfigFile::auth).orElse(AuthConfig.defaults());
+        Optional<ClientTlsConfig> tls =
+                file.section("client-transport-security").map(ConfigFile::clientTls);
         return file.build(() -> new ServerConfig(
                 nodeId, clusterId, dataDir, peer, client, members, raft, log, rocksdb, limits, ranges, state, metrics,
-                snapshots, fault));
+                snapshots, fault, auth, tls));
     }
 
     private static UnsafeTestFault unsafeTestFault(Section file) {
@@ -107,6 +112,21 @@ public final class ConfigFile {
                                         .map(UnsafeTestFault::configName)
                                         .toList()
                                 + ", was '" + name + "'"));
+    }
+
+    private static AuthConfig auth(Section s) {
+        AuthConfig d = AuthConfig.defaults();
+        long ttl = s.longOr("token-ttl-seconds", d.tokenTtlSeconds());
+        int iterations = s.intOr("password-hash-iterations", d.passwordHashIterations());
+        return s.build(() -> new AuthConfig(ttl, iterations));
+    }
+
+    private static ClientTlsConfig clientTls(Section s) {
+        Path cert = Path.of(s.requiredString("cert-file"));
+        Path key = Path.of(s.requiredString("key-file"));
+        Optional<Path> ca = s.string("trusted-ca-file").map(Path::of);
+        boolean clientCertAuth = s.booleanOr("client-cert-auth", false);
+        return s.build(() -> new ClientTlsConfig(cert, key, ca, clientCertAuth));
     }
 
     private static ClusterState clusterState(Section file) {

@@ -65,6 +65,22 @@ final class Section {
         });
     }
 
+    /** A boolean: YAML's true/false (or the strings "true"/"false", as --set passes them). */
+    boolean booleanOr(String name, boolean defaultValue) {
+        return field(name)
+                .map(v -> {
+                    if (v.isBoolean()) {
+                        return v.asBoolean();
+                    }
+                    String text = v.isTextual() ? v.asText().trim() : "";
+                    if (text.equals("true") || text.equals("false")) {
+                        return Boolean.parseBoolean(text);
+                    }
+                    throw error(name, "must be true or false, was '" + v.asText() + "'");
+                })
+                .orElse(defaultValue);
+    }
+
     String requiredString(String name) {
         return string(name).orElseThrow(() -> error(name, "is required"));
     }

@@ -17,7 +17,8 @@ import io.grpc.stub.StreamObserver;
 /**
  * etcd's Cluster service. The members of the cluster are the members of the first range's Raft group, as this node
  * last applied them, learners included; their names and URLs come from the member table ({@link ClusterDirectory}).
- * MemberAdd, MemberRemove and MemberPromote are {@link MembershipChanges}; MemberUpdate is UNIMPLEMENTED.
+ * MemberAdd, MemberRemove and MemberPromote are {@link MembershipChanges} and need the root role once auth is on;
+ * MemberList does not (clients list members to find endpoints). MemberUpdate is UNIMPLEMENTED.
  */
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
     private final RaftNode node;
@@ -25,18 +26,21 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     private final MembershipChanges changes;
     private final ResponseHeaders headers;
     private final Replies replies;
+    private final AccessControl access;
 
     ClusterService(
             RaftNode node,
             ClusterDirectory directory,
             MembershipChanges changes,
             ResponseHeaders headers,
-            Replies replies) {
+            Replies replies,
+            AccessControl access) {
         this.node = node;
         this.directory = directory;
         this.changes = changes;
         this.headers = headers;
         this.replies = replies;
+        this.access = access;
     }
 
     @Override
@@ -51,16 +55,31 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> observer) {
-        replies.send(() -> changes.add(request), observer);
+        replies.send(
+                () -> {
+                    access.requireRoot();
+                    return changes.add(request);
+                },
+                observer);
     }
 
     @Override
     public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> observer) {
-        replies.send(() -> changes.remove(request), observer);
+        replies.send(
+                () -> {
+                    access.requireRoot();
+                    return changes.remove(request);
+                },
+                observer);
     }
 
     @Override
     public void memberPromote(MemberPromoteRequest request, StreamObserver<MemberPromoteResponse> observer) {
-        replies.send(() -> changes.promote(request), observer);
+        replies.send(
+                () -> {
+                    access.requireRoot();
+                    return changes.promote(request);
+                },
+                observer);
     }
 }

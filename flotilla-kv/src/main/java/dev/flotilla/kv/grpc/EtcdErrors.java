@@ -5,6 +5,7 @@ import com.google.protobuf.Duration;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import dev.flotilla.kv.RejectedRequestException;
+import dev.flotilla.kv.auth.AuthMessages;
 import dev.flotilla.runtime.RequestFailedException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -48,6 +49,18 @@ final class EtcdErrors {
         return Status.FAILED_PRECONDITION.withDescription(message).asRuntimeException();
     }
 
+    static StatusRuntimeException permissionDenied() {
+        return Status.PERMISSION_DENIED
+                .withDescription(AuthMessages.PERMISSION_DENIED)
+                .asRuntimeException();
+    }
+
+    static StatusRuntimeException invalidAuthToken() {
+        return Status.UNAUTHENTICATED
+                .withDescription(AuthMessages.INVALID_AUTH_TOKEN)
+                .asRuntimeException();
+    }
+
     static StatusRuntimeException memberNotFound() {
         return Status.NOT_FOUND.withDescription(MEMBER_NOT_FOUND).asRuntimeException();
     }
@@ -64,8 +77,9 @@ final class EtcdErrors {
                         case COMPACTED, FUTURE_REVISION -> Status.Code.OUT_OF_RANGE;
                         case LEASE_NOT_FOUND -> Status.Code.NOT_FOUND;
                         case CROSS_RANGE -> Status.Code.FAILED_PRECONDITION;
-                        case LEASE_EXISTS -> Status.Code.FAILED_PRECONDITION;
-                        case KEY_NOT_FOUND, MALFORMED, UNSPECIFIED, UNRECOGNIZED -> Status.Code.INVALID_ARGUMENT;
+                        case LEASE_EXISTS, AUTH_CONFLICT -> Status.Code.FAILED_PRECONDITION;
+                        case KEY_NOT_FOUND, MALFORMED, AUTH_INVALID, UNSPECIFIED, UNRECOGNIZED ->
+                            Status.Code.INVALID_ARGUMENT;
                     };
             return Status.fromCode(code).withDescription(rejected.getMessage()).asRuntimeException();
         }

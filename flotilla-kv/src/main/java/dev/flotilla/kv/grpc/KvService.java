@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * etcd's KV service. Writes become Raft proposals to the owning range (a follower forwards them to the leader).
  * Reads are linearizable unless the request asks for a serializable read: the node first waits until it has applied
  * every write acknowledged before the read, then reads a RocksDB snapshot on {@code executor}, never on the Raft
- * driver thread. A Txn without writes is served as a read.
+ * driver thread. A Txn without writes is served as a read. With auth on, every request is checked against the caller's
+ * permissions first ({@link AccessControl}).
  */
 final class KvService extends KVGrpc.KVImplBase {
     private final RaftNode node;
@@ -43,6 +44,7 @@ final class KvService extends KVGrpc.KVImplBase {
     private final Replies replies;
     private final Executor executor;
     private final RangeWrites writes;
+    private final AccessControl access;
     private final boolean staleReads;
 
     /** {@code fault} is {@link UnsafeTestFault#NONE} except in tests that plant a bug on purpose. */
@@ -53,6 +55,7 @@ final class KvService extends KVGrpc.KVImplBase {
             RequestChecks checks,
             ResponseHeaders headers,
             Replies replies,
+            AccessControl access,
             Executor executor,
             UnsafeTestFault fault) {
         this.node = node;
@@ -62,6 +65,7 @@ final class KvService extends KVGrpc.KVImplBase {
         this.headers = headers;
         this.replies = replies;
         this.executor = executor;
+        this.access = access;
         this.writes = new RangeWrites(node, headers);
         this.staleReads = fault == UnsafeTestFault.STALE_READS;
     }
@@ -72,6 +76,7 @@ final class KvService extends KVGrpc.KVImplBase {
                 () -> {
                     checks.size(request);
                     checks.range(request);
+                    access.checkRange(request);
                     KeySpan span = KeySpan.of(request.getKey(), request.getRangeEnd());
                     List<RangeMap.Range> owners = ranges.overlapping(span);
                     if (owners.size() == 1) {
@@ -102,6 +107,7 @@ final class KvService extends KVGrpc.KVImplBase {
                 () -> {
                     checks.size(request);
                     checks.put(request);
+                    access.checkPut(request);
                     long range = ranges.ownerOfKey(request.getKey());
                     return write(range, Command.newBuilder().setPut(request).build())
                             .thenApply(CommandResult::getPut);
@@ -115,6 +121,7 @@ final class KvService extends KVGrpc.KVImplBase {
                 () -> {
                     checks.size(request);
                     checks.deleteRange(request);
+                    access.checkDeleteRange(request);
                     long range =
                             ranges.owner(List.of(KeySpan.of(request.getKey(), request.getRangeEnd())), "a DeleteRange");
                     return write(
@@ -131,6 +138,7 @@ final class KvService extends KVGrpc.KVImplBase {
                 () -> {
                     checks.size(request);
                     checks.txn(request);
+                    access.checkTxn(request);
                     long range = ranges.owner(RequestChecks.keySpans(request), "a Txn");
                     if (RequestChecks.isReadOnly(request)) {
                         return read(range, RequestChecks.allSerializable(request), () -> CommandResult.newBuilder()

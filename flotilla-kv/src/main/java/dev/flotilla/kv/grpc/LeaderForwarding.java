@@ -14,6 +14,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingClientCall;
@@ -24,6 +25,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.stub.MetadataUtils;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -51,14 +54,37 @@ final class LeaderForwarding implements AutoCloseable {
     private final long nodeId;
     private final ClusterDirectory directory;
     private final long timeoutMs;
-    private final Map<InetSocketAddress, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
 
-    /** @param timeoutMs deadline of a forwarded membership call */
-    LeaderForwarding(RaftNode node, long nodeId, ClusterDirectory directory, long timeoutMs) {
+    private final Map<InetSocketAddress, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final AccessControl access;
+    private final Optional<SslContext> tls;
+
+    /**
+     * @param timeoutMs deadline of a forwarded membership call
+     * @param access mints the token a forwarded call carries, so the leader checks the same user
+     * @param tls how to reach other members' client ports when they serve TLS (this node's own TLS files)
+     */
+    LeaderForwarding(
+            RaftNode node,
+            long nodeId,
+            ClusterDirectory directory,
+            long timeoutMs,
+            AccessControl access,
+            Optional<SslContext> tls) {
         this.node = node;
         this.nodeId = nodeId;
         this.directory = directory;
         this.timeoutMs = timeoutMs;
+        this.access = access;
+        this.tls = tls;
+    }
+
+    /**
+     * The credentials of the current call, to send along with it: call on the thread that runs the call's handler.
+     */
+    Optional<String> credentials() {
+        return access.forwardingToken();
     }
 
     /**
@@ -67,14 +93,18 @@ final class LeaderForwarding implements AutoCloseable {
      */
     CompletableFuture<Optional<Channel>> route(long range) {
         boolean forwarded = Boolean.TRUE.equals(FORWARDED.get());
+        Optional<String> token = credentials();
         return node.status(range).thenApply(status -> {
             long leader = status.map(Status::leader).orElse(0L);
             if (leader == nodeId) {
                 return Optional.empty();
             }
             Optional<ManagedChannel> channel = leader == 0 || forwarded ? Optional.empty() : channelTo(leader);
-            return Optional.of(channel.orElseThrow(() -> new RequestFailedException(
-                    RequestFailedException.Reason.NOT_LEADER, "range " + range + " has no leader reachable here")));
+            return Optional.of(withToken(
+                    channel.orElseThrow(() -> new RequestFailedException(
+                            RequestFailedException.Reason.NOT_LEADER,
+                            "range " + range + " has no leader reachable here")),
+                    token));
         });
     }
 
@@ -82,14 +112,17 @@ final class LeaderForwarding implements AutoCloseable {
      * Runs a Cluster call against node {@code leader}'s client API and completes with its answer; the leader's errors
      * come back as they are. Fails with {@code NOT_LEADER} when the leader has no known client URL (it has not started
      * yet). Never blocks: the leader may be forwarding a call back to this node.
+     *
+     * @param token the caller's {@link #credentials()}, taken when the call arrived
      */
-    <T> CompletableFuture<T> call(long leader, Function<ClusterGrpc.ClusterFutureStub, ListenableFuture<T>> call) {
+    <T> CompletableFuture<T> call(
+            long leader, Optional<String> token, Function<ClusterGrpc.ClusterFutureStub, ListenableFuture<T>> call) {
         ManagedChannel channel = channelTo(leader)
                 .orElseThrow(() -> new RequestFailedException(
                         RequestFailedException.Reason.NOT_LEADER,
                         "the client URL of leader " + leader + " is unknown"));
-        ListenableFuture<T> answer =
-                call.apply(ClusterGrpc.newFutureStub(channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS));
+        ListenableFuture<T> answer = call.apply(ClusterGrpc.newFutureStub(withToken(channel, token))
+                .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS));
         CompletableFuture<T> result = new CompletableFuture<>();
         Futures.addCallback(
                 answer,
@@ -114,10 +147,26 @@ final class LeaderForwarding implements AutoCloseable {
                 .member(member)
                 .flatMap(row -> row.getClientUrlsList().stream().findFirst())
                 .flatMap(MemberUrls::address)
-                .map(address -> channels.computeIfAbsent(address, a -> NettyChannelBuilder.forAddress(a)
-                        .usePlaintext()
-                        .intercept(new MarkForwarded())
-                        .build()));
+                .map(address -> channels.computeIfAbsent(address, this::open));
+    }
+
+    private ManagedChannel open(InetSocketAddress address) {
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address).intercept(new MarkForwarded());
+        if (tls.isPresent()) {
+            builder.sslContext(tls.get());
+        } else {
+            builder.usePlaintext();
+        }
+        return builder.build();
+    }
+
+    private static Channel withToken(Channel channel, Optional<String> token) {
+        if (token.isEmpty()) {
+            return channel;
+        }
+        Metadata headers = new Metadata();
+        headers.put(TOKEN, token.get());
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /** Recognises calls that another node forwarded here. */

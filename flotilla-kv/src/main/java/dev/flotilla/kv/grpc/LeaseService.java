@@ -1,5 +1,7 @@
 package dev.flotilla.kv.grpc;
 
+import com.google.protobuf.ByteString;
+import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.command.Command;
@@ -31,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * etcd's Lease service. Leases belong to the first range: grants and revokes are Raft commands of that range (a
  * follower forwards the proposal), so every replica stores the same leases. Their deadlines live in the leader's
  * {@link LeaseClock}: keep-alives and time-to-live queries are answered by the leader, and a follower forwards them
- * there ({@link LeaderForwarding}).
+ * there ({@link LeaderForwarding}). With auth on, a revoke needs write permission on the lease's keys and a
+ * time-to-live with keys read permission on them, as in etcd; grants and keep-alives need none.
  */
 final class LeaseService extends LeaseGrpc.LeaseImplBase {
     /** etcd's largest TTL, in seconds. */
@@ -51,6 +54,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     private final LeaderForwarding forwarding;
     private final Executor executor;
     private final long minTtlSeconds;
+    private final AccessControl access;
 
     /** @param minTtlSeconds shorter TTLs are raised to it (etcd: 1.5 election timeouts, rounded up) */
     LeaseService(
@@ -61,7 +65,8 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
             EtcdErrors errors,
             LeaderForwarding forwarding,
             Executor executor,
-            long minTtlSeconds) {
+            long minTtlSeconds,
+            AccessControl access) {
         this.node = node;
         this.store = store;
         this.writes = new RangeWrites(node, headers);
@@ -71,6 +76,19 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
         this.forwarding = forwarding;
         this.executor = executor;
         this.minTtlSeconds = minTtlSeconds;
+        this.access = access;
+    }
+
+    /** etcd's rule: revoking a lease deletes its keys, so it needs write permission on every one of them. */
+    private void checkKeysOfLease(long leaseId, boolean write) {
+        store.lease(RANGE, leaseId).ifPresent(lease -> lease.keys().forEach(key -> {
+            KeySpan span = KeySpan.of(key, ByteString.EMPTY);
+            if (write) {
+                access.requireWrite(span);
+            } else {
+                access.requireRead(span);
+            }
+        }));
     }
 
     @Override
@@ -94,10 +112,13 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     @Override
     public void leaseRevoke(LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> observer) {
         replies.send(
-                () -> writes.propose(
-                                RANGE,
-                                Command.newBuilder().setLeaseRevoke(request).build())
-                        .thenApply(CommandResult::getLeaseRevoke),
+                () -> {
+                    checkKeysOfLease(request.getID(), true);
+                    return writes.propose(
+                                    RANGE,
+                                    Command.newBuilder().setLeaseRevoke(request).build())
+                            .thenApply(CommandResult::getLeaseRevoke);
+                },
                 observer);
     }
 
@@ -176,12 +197,17 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     @Override
     public void leaseTimeToLive(LeaseTimeToLiveRequest request, StreamObserver<LeaseTimeToLiveResponse> observer) {
         replies.send(
-                () -> forwarding
-                        .route(RANGE)
-                        .thenCompose(leader -> leader.isPresent()
-                                ? ForwardedCalls.timeToLive(leader.get(), request)
-                                : node.awaitLinearizable(RANGE)
-                                        .thenApplyAsync(ignored -> timeToLive(request), executor)),
+                () -> {
+                    if (request.getKeys()) {
+                        checkKeysOfLease(request.getID(), false);
+                    }
+                    return forwarding
+                            .route(RANGE)
+                            .thenCompose(leader -> leader.isPresent()
+                                    ? ForwardedCalls.timeToLive(leader.get(), request)
+                                    : node.awaitLinearizable(RANGE)
+                                            .thenApplyAsync(ignored -> timeToLive(request), executor));
+                },
                 observer);
     }
 

@@ -12,8 +12,8 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * etcd's Maintenance service: {@code Status} reports this node's view of the first range (leader, term, commit and
- * applied index) and the size of the node's whole store; {@code HashKV} checksums the first range's history. The
- * other calls are UNIMPLEMENTED.
+ * applied index) and the size of the node's whole store; {@code HashKV} checksums the first range's history and needs
+ * the root role once auth is on (Status does not, as in etcd). The other calls are UNIMPLEMENTED.
  */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     /** The etcd API version clients see; the suffix says who answers. */
@@ -24,13 +24,16 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     private final long nodeId;
     private final ResponseHeaders headers;
     private final Replies replies;
+    private final AccessControl access;
 
-    MaintenanceService(RaftNode node, KvStore store, long nodeId, ResponseHeaders headers, Replies replies) {
+    MaintenanceService(
+            RaftNode node, KvStore store, long nodeId, ResponseHeaders headers, Replies replies, AccessControl access) {
         this.node = node;
         this.store = store;
         this.nodeId = nodeId;
         this.headers = headers;
         this.replies = replies;
+        this.access = access;
     }
 
     /** Hashes this node's own copy (no linearizable wait), as etcd does: compare replicas at one revision. */
@@ -38,6 +41,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> observer) {
         replies.sendFromWorker(
                 () -> {
+                    access.requireRoot();
                     HashKVResponse response = store.hashKv(RangeMap.FIRST_RANGE, request.getRevision());
                     return RangeStatus.of(node, RangeMap.FIRST_RANGE).thenApply(status -> response.toBuilder()
                             .setHeader(headers.of(status).toBuilder()

@@ -185,6 +185,7 @@ final class MembershipChanges implements AutoCloseable {
      */
     private <T> CompletableFuture<T> onLeader(
             Function<Status, Step<T>> local, Function<ClusterGrpc.ClusterFutureStub, ListenableFuture<T>> remote) {
+        Optional<String> credentials = forwarding.credentials();
         return CompletableFuture.supplyAsync(
                         () -> {
                             Status status = RangeStatus.of(node, RANGE).join();
@@ -199,7 +200,7 @@ final class MembershipChanges implements AutoCloseable {
                         },
                         serial)
                 .thenCompose(step -> step instanceof Step.Forward<T> forward
-                        ? forwarding.call(forward.leader(), remote)
+                        ? forwarding.call(forward.leader(), credentials, remote)
                         : CompletableFuture.completedFuture(((Step.Done<T>) step).response()));
     }
 

@@ -19,6 +19,8 @@ final class KeyCodec {
     private static final byte ATTACHMENT = 'a';
     /** Rows of the cluster's member table ({@link MemberTable}), kept by the first range. */
     static final byte MEMBER = 'c';
+    /** The cluster's auth state ({@link AuthTable}), one row kept by the first range. */
+    static final byte AUTH = 'u';
 
     private static final int PREFIX_BYTES = 9;
     private static final int REVISION_BYTES = 8;
@@ -112,11 +114,21 @@ final class KeyCodec {
     }
 
     /**
-     * The prefixes of every kind of key a range owns besides its meta record (versions, leases, lease attachments, member rows): a
-     * full copy of the range is every key under them.
+     * The prefixes of every kind of key a range owns besides its meta record (versions, leases, lease attachments,
+     * member rows, the auth state): a full copy of the range is every key under them.
      */
     static List<byte[]> rangePrefixes(long rangeId) {
-        return List.of(dataPrefix(rangeId), leasePrefix(rangeId), prefix(ATTACHMENT, rangeId), prefix(MEMBER, rangeId));
+        return List.of(
+                dataPrefix(rangeId),
+                leasePrefix(rangeId),
+                prefix(ATTACHMENT, rangeId),
+                prefix(MEMBER, rangeId),
+                authKey(rangeId));
+    }
+
+    /** The key of the range's auth state row. */
+    static byte[] authKey(long rangeId) {
+        return prefix(AUTH, rangeId);
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.flotilla.kv.mvcc;
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.StoredLease;
+import dev.flotilla.kv.auth.AuthView;
+import dev.flotilla.kv.command.AuthState;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.command.MemberRecord;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
@@ -73,6 +75,8 @@ public final class MvccDatabase implements KvStore {
     private final List<Consumer<MemberRecord>> memberListeners = new CopyOnWriteArrayList<>();
     /** Where an install hard-links a snapshot's files for RocksDB to move in; on the same file system as the DB. */
     private final Path ingestRoot;
+
+    private final Map<Long, AuthView> authViews = new ConcurrentHashMap<>();
 
     private final long snapshotFileBytes;
     /** Writes range snapshots, one at a time: the SST writer is CPU-bound, and the driver thread needs the rest. */
@@ -195,6 +199,35 @@ public final class MvccDatabase implements KvStore {
     /** Tells the listeners about a row once its batch is written. Driver thread only. */
     void memberChanged(MemberRecord row) {
         memberListeners.forEach(listener -> listener.accept(row));
+    }
+
+    @Override
+    public AuthView auth(long rangeId) {
+        return authViews.computeIfAbsent(rangeId, id -> {
+            try {
+                return new AuthView(AuthTable.read(db, id));
+            } catch (RocksDBException e) {
+                throw new IllegalStateException("reading the auth state of range " + id + " failed", e);
+            }
+        });
+    }
+
+    AuthState authState(long rangeId, WriteBatchWithIndex batch) throws RocksDBException {
+        return AuthTable.read(db, batch, rangeId);
+    }
+
+    void writeAuthState(long rangeId, WriteBatchWithIndex batch, AuthState state) throws RocksDBException {
+        AuthTable.write(batch, rangeId, state);
+    }
+
+    /** Publishes the range's auth state once the batch that wrote it is in RocksDB. Driver thread only. */
+    void authChanged(long rangeId, AuthState state) {
+        authViews.put(rangeId, new AuthView(state));
+    }
+
+    /** Reads the range's auth state again (after a snapshot replaced it). Driver thread only. */
+    void reloadAuthState(long rangeId) throws RocksDBException {
+        authViews.put(rangeId, new AuthView(AuthTable.read(db, rangeId)));
     }
 
     /** Runs a read-only request against one snapshot of the range, with headers at the range's current revision. */

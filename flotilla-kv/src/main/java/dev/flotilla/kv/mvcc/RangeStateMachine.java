@@ -2,6 +2,8 @@ package dev.flotilla.kv.mvcc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.flotilla.kv.RejectedRequestException;
+import dev.flotilla.kv.auth.AuthChanges;
+import dev.flotilla.kv.command.AuthState;
 import dev.flotilla.kv.command.Command;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.command.MemberRecord;
@@ -26,8 +28,9 @@ import org.rocksdb.WriteBatchWithIndex;
  * to {@link #apply} is one RocksDB write batch that also carries the range's applied index and revision, so the
  * database never holds a command's effect without the index that produced it. A command that is rejected (a
  * compacted revision in a Txn, say) is rolled back to its save point: nothing of it applies, and the rest of the batch
- * does. Member commands (first range only) replace a row of the cluster's member table in the same batch; they
- * create no revision, as etcd's membership changes do not.
+ * does. Member commands (first range only) replace a row of the cluster's member table in the same batch, and auth
+ * commands (first range only) the auth state ({@link AuthChanges} decides); neither creates a revision, as etcd's
+ * membership and auth changes do not.
  */
 final class RangeStateMachine implements FileSnapshotStateMachine {
     private final MvccDatabase database;
@@ -54,6 +57,7 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
         List<RevisionEvents> revisions = new ArrayList<>();
         List<LeaseChange> leaseChanges = new ArrayList<>();
         List<MemberRecord> memberRows = new ArrayList<>();
+        Optional<AuthState> auth = Optional.empty();
         try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
             MvccReader reader = database.batchReader(rangeId, batch);
             for (AppliedCommand command : commands) {
@@ -66,6 +70,14 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
                         MemberRecord row = database.upsertMember(rangeId, batch, decoded.getMember());
                         memberRows.add(row);
                         result = CommandResult.newBuilder().setMember(row).build();
+                    } else if (decoded.hasAuth()) {
+                        AuthState before = auth.isPresent() ? auth.get() : database.authState(rangeId, batch);
+                        AuthState after = AuthChanges.apply(before, decoded.getAuth());
+                        database.writeAuthState(rangeId, batch, after);
+                        auth = Optional.of(after);
+                        result = CommandResult.newBuilder()
+                                .setAuthRevision(after.getRevision())
+                                .build();
                     } else {
                         result = execute(txn, decoded, command);
                         if (txn.meta().revision() > meta.revision()) {
@@ -93,6 +105,7 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
             meta = meta.withApplied(appliedIndex);
             database.commit(rangeId, batch, meta);
             memberRows.forEach(database::memberChanged);
+            auth.ifPresent(state -> database.authChanged(rangeId, state));
         } catch (RocksDBException e) {
             throw new IllegalStateException(
                     "range " + rangeId + ": applying up to index " + appliedIndex + " failed", e);
@@ -114,7 +127,7 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
             case COMPACTION -> result.setCompaction(txn.compact(command.getCompaction()));
             case LEASE_GRANT -> result.setLeaseGrant(txn.grantLease(command.getLeaseGrant(), entry.index()));
             case LEASE_REVOKE -> result.setLeaseRevoke(txn.revokeLease(command.getLeaseRevoke()));
-            case MEMBER -> throw new IllegalStateException("member commands do not touch the MVCC data");
+            case MEMBER, AUTH -> throw new IllegalStateException("member and auth commands do not touch the MVCC data");
             case WRITE_NOT_SET ->
                 throw new RejectedRequestException(Rejection.Kind.MALFORMED, "flotilla: empty command");
         }
@@ -181,6 +194,7 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
             meta = database.replaceRange(rangeId, snapshot, appliedIndex);
             watchHub.restored(meta.revision(), meta.compactRevision());
             leaseClock.replaceAll(database.leases(rangeId));
+            database.reloadAuthState(rangeId);
         } catch (RocksDBException e) {
             throw new IllegalStateException(
                     "range " + rangeId + ": restoring a snapshot at " + appliedIndex + " failed", e);

@@ -162,6 +162,15 @@ public final class WatchSession implements AutoCloseable {
         scheduleDelivery();
     }
 
+    /** Answers a create request with a watch canceled at creation for {@code reason}, in order with the rest. */
+    public void refuse(WatchCreateRequest request, String reason) {
+        serial.execute(() -> {
+            if (!closed) {
+                refuse(KeySpan.of(request.getKey(), request.getRangeEnd()), reason);
+            }
+        });
+    }
+
     private void refuse(KeySpan span, String reason) {
         outbox.send(WatchResponse.newBuilder()
                 .setHeader(ranges.header(span, ranges.hub(span).revision()))

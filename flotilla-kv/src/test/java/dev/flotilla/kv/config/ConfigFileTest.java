@@ -3,6 +3,8 @@ package dev.flotilla.kv.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.flotilla.kv.AuthConfig;
+import dev.flotilla.kv.ClientTlsConfig;
 import dev.flotilla.kv.ClusterState;
 import dev.flotilla.kv.LimitsConfig;
 import dev.flotilla.kv.ServerConfig;
@@ -65,6 +67,57 @@ class ConfigFileTest {
                 "config field 'unsafe-test-fault': must be one of [none, stale-reads], was 'slow'",
                 MINIMAL + "unsafe-test-fault: slow\n",
                 Map.of());
+    }
+
+    @Test
+    void authAndClientTlsMapOntoTheirRecordsAndRefuseWhatCannotWork() {
+        ServerConfig config = ConfigFile.parse(MINIMAL + """
+                auth:
+                  token-ttl-seconds: 60
+                  password-hash-iterations: 50000
+                client-transport-security:
+                  cert-file: certs/server.crt
+                  key-file: certs/server.key
+                  trusted-ca-file: certs/ca.crt
+                  client-cert-auth: true
+                """, Map.of());
+        assertEquals(new AuthConfig(60, 50_000), config.auth());
+        assertEquals(
+                Optional.of(new ClientTlsConfig(
+                        Path.of("certs/server.crt"),
+                        Path.of("certs/server.key"),
+                        Optional.of(Path.of("certs/ca.crt")),
+                        true)),
+                config.clientTls());
+        assertEquals("https", config.clientScheme());
+        assertEquals(AuthConfig.defaults(), ConfigFile.parse(MINIMAL, Map.of()).auth());
+        assertEquals(Optional.empty(), ConfigFile.parse(MINIMAL, Map.of()).clientTls());
+        String tls = "client-transport-security:\n  cert-file: a.crt\n  key-file: a.key\n";
+        assertError(
+                "config field 'client-transport-security.client-cert-auth': needs a trustedCaFile to check client"
+                        + " certificates with",
+                MINIMAL + tls + "  client-cert-auth: true\n",
+                Map.of());
+        assertError(
+                "config field 'client-transport-security.client-cert-auth': must be true or false, was 'yes please'",
+                MINIMAL + tls + "  client-cert-auth: yes please\n",
+                Map.of());
+        assertError(
+                "config field 'client-transport-security.key-file': is required",
+                MINIMAL + "client-transport-security:\n  cert-file: a.crt\n",
+                Map.of());
+        assertError(
+                "config field 'auth.password-hash-iterations': must be at least 10000, was 1000",
+                MINIMAL,
+                Map.of("auth.password-hash-iterations", "1000"));
+        assertEquals(
+                true,
+                ConfigFile.parse(
+                                MINIMAL + tls + "  trusted-ca-file: ca.crt\n",
+                                Map.of("client-transport-security.client-cert-auth", "true"))
+                        .clientTls()
+                        .orElseThrow()
+                        .clientCertAuth());
     }
 
     @Test
