@@ -61,8 +61,13 @@ public final class KvServer implements AutoCloseable {
     }
 
     public static KvServer start(ServerConfig config) throws IOException {
-        KvStore store = KvStore.open(config.dataDir().resolve("kv"), config.rocksdb());
+        RangeMap configured = config.ranges().map();
+        KvStore store = KvStore.open(config.dataDir().resolve("kv"), config.rocksdb(), configured);
         ClusterDirectory directory = ClusterDirectory.open(config, store);
+        CurrentRanges ranges = new CurrentRanges(configured, store);
+        RangeHosting hosting = new RangeHosting(store, ranges);
+        // Before the node starts: a split replayed from the log at start must reach the map and the hosting.
+        store.onRangesChanged(hosting::refresh);
         LogEngine log;
         RaftNode node;
         try {
@@ -77,14 +82,14 @@ public final class KvServer implements AutoCloseable {
         try {
             Set<Long> voters =
                     config.initialCluster().stream().map(MemberConfig::id).collect(Collectors.toSet());
-            RangeMap ranges = config.ranges().map();
-            for (long range : ranges.rangeIds()) {
+            for (long range : configured.rangeIds()) {
                 if (config.initialClusterState() == ClusterState.EXISTING) {
                     node.joinGroup(range).join();
                 } else {
                     node.createGroup(range, Membership.ofVoters(voters)).join();
                 }
             }
+            hosting.start(node);
             if (config.metricsListenAddress().isPresent()) {
                 metrics = Optional.of(
                         NodeMetrics.start(config.metricsListenAddress().get(), node, log));

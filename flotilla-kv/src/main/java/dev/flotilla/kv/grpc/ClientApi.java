@@ -1,8 +1,8 @@
 package dev.flotilla.kv.grpc;
 
 import dev.flotilla.kv.ClusterDirectory;
+import dev.flotilla.kv.CurrentRanges;
 import dev.flotilla.kv.KvStore;
-import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.ServerConfig;
 import dev.flotilla.kv.etcd.etcdserverpb.AuthGrpc;
 import dev.flotilla.kv.lease.LeaseKeeper;
@@ -54,7 +54,7 @@ public final class ClientApi implements AutoCloseable {
     }
 
     public static ClientApi start(
-            ServerConfig config, RaftNode node, KvStore store, RangeMap ranges, ClusterDirectory directory)
+            ServerConfig config, RaftNode node, KvStore store, CurrentRanges ranges, ClusterDirectory directory)
             throws IOException {
         ExecutorService executor = Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), namedDaemons("flotilla-kv-client"));
@@ -68,7 +68,7 @@ public final class ClientApi implements AutoCloseable {
         LeaseKeeper leaseKeeper = new LeaseKeeper(
                 node,
                 store,
-                ranges::rangeIds,
+                () -> ranges.map().rangeIds(),
                 Duration.ofMillis(config.raft().tickIntervalMs()),
                 Duration.ofMillis(electionTimeoutMs),
                 headers::observe,
@@ -101,6 +101,7 @@ public final class ClientApi implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(
                         new LeaseService(node, store, headers, replies, errors, forwarding, executor, minTtlSeconds),
                         forwarding.recogniser()))
+                .addService(new RangeAdminService(node, store, ranges, new RangeWrites(node, headers), replies))
                 .addService(new AuthGrpc.AuthImplBase() {})
                 .build();
         try {

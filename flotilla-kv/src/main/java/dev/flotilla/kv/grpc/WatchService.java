@@ -1,8 +1,8 @@
 package dev.flotilla.kv.grpc;
 
+import dev.flotilla.kv.CurrentRanges;
 import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.KvStore;
-import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.etcd.etcdserverpb.ResponseHeader;
 import dev.flotilla.kv.etcd.etcdserverpb.WatchGrpc;
 import dev.flotilla.kv.etcd.etcdserverpb.WatchRequest;
@@ -22,14 +22,14 @@ import java.util.concurrent.Executor;
  */
 final class WatchService extends WatchGrpc.WatchImplBase {
     private final KvStore store;
-    private final RangeMap ranges;
+    private final CurrentRanges ranges;
     private final ResponseHeaders headers;
     private final Executor executor;
     private final int fragmentBytes;
     private final Set<WatchSession> sessions = ConcurrentHashMap.newKeySet();
 
     /** @param fragmentBytes the largest watch response sent whole to a client that accepts fragments */
-    WatchService(KvStore store, RangeMap ranges, ResponseHeaders headers, Executor executor, int fragmentBytes) {
+    WatchService(KvStore store, CurrentRanges ranges, ResponseHeaders headers, Executor executor, int fragmentBytes) {
         this.store = store;
         this.ranges = ranges;
         this.headers = headers;
@@ -90,12 +90,12 @@ final class WatchService extends WatchGrpc.WatchImplBase {
     private final class SessionRanges implements WatchSession.Ranges {
         @Override
         public WatchHub hub(KeySpan span) {
-            return store.watchHub(ranges.owner(List.of(span), "a watch"));
+            return store.watchHub(ranges.map().owner(List.of(span), "a watch"));
         }
 
         @Override
         public ResponseHeader header(KeySpan span, long revision) {
-            return headers.at(ranges.owner(List.of(span), "a watch"), revision);
+            return headers.at(ranges.map().owner(List.of(span), "a watch"), revision);
         }
     }
 }
