@@ -135,6 +135,11 @@ public final class KvServer implements AutoCloseable {
         return node;
     }
 
+    /** The node's MVCC data, for tests and tools that inspect the ranges' data (checksums per range). */
+    public KvStore store() {
+        return store;
+    }
+
     /** Where this node serves its Prometheus metrics, if it does (the bound port, when port 0 was asked for). */
     public Optional<InetSocketAddress> metricsAddress() {
         return metrics.map(NodeMetrics::address);
