@@ -65,7 +65,7 @@ public final class KvServer implements AutoCloseable {
         KvStore store = KvStore.open(config.dataDir().resolve("kv"), config.rocksdb(), configured);
         ClusterDirectory directory = ClusterDirectory.open(config, store);
         CurrentRanges ranges = new CurrentRanges(configured, store);
-        RangeHosting hosting = new RangeHosting(store, ranges);
+        RangeHosting hosting = new RangeHosting(config.nodeId(), store, ranges);
         // Before the node starts: a split replayed from the log at start must reach the map and the hosting.
         store.onRangesChanged(hosting::refresh);
         LogEngine log;

@@ -28,12 +28,14 @@ import org.slf4j.LoggerFactory;
 final class RangeHosting {
     private static final Logger LOG = LoggerFactory.getLogger(RangeHosting.class);
 
+    private final long nodeId;
     private final KvStore store;
     private final CurrentRanges ranges;
     private final Set<Long> requested = ConcurrentHashMap.newKeySet();
     private volatile Optional<RaftNode> node = Optional.empty();
 
-    RangeHosting(KvStore store, CurrentRanges ranges) {
+    RangeHosting(long nodeId, KvStore store, CurrentRanges ranges) {
+        this.nodeId = nodeId;
         this.store = store;
         this.ranges = ranges;
     }
@@ -58,7 +60,12 @@ final class RangeHosting {
                 continue;
             }
             RangeDescriptor descriptor = local.get(id);
-            if (descriptor != null && descriptor.getInitialIndex() > 0) {
+            if (descriptor != null
+                    && descriptor.getInitialIndex() > 0
+                    && !descriptor.getInitialVotersList().contains(nodeId)) {
+                // A node added after the split: it holds the data (it replayed the split) but is no member.
+                LOG.info("not hosting range {}: node {} is not among its members", id, nodeId);
+            } else if (descriptor != null && descriptor.getInitialIndex() > 0) {
                 LOG.info("hosting range {}, split off with its data here", id);
                 raft.createGroup(
                                 id,

@@ -16,9 +16,14 @@ import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RequestOp;
 import dev.flotilla.kv.etcd.etcdserverpb.TxnRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.WatchCreateRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.WatchGrpc;
+import dev.flotilla.kv.etcd.etcdserverpb.WatchRequest;
+import dev.flotilla.kv.etcd.etcdserverpb.WatchResponse;
 import dev.flotilla.kv.etcd.mvccpb.KeyValue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +31,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -118,6 +125,91 @@ class RangeSplitClusterTest {
             assertEquals(
                     "flotilla: range 2 already starts at 'k5'",
                     again.getStatus().getDescription());
+        }
+    }
+
+    @Test
+    void aWatchSpanningTheSplitIsCanceledAndResumesOnTheNewRange() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, LocalCluster.fastTiming())) {
+            cluster.awaitLeader();
+            putWithRetries(cluster, 1, "k1", "one"); // revision 2
+            putWithRetries(cluster, 1, "k7", "seven"); // revision 3
+            BlockingQueue<WatchResponse> responses = new LinkedBlockingQueue<>();
+            StreamObserver<WatchRequest> stream =
+                    WatchGrpc.newStub(cluster.channel(1)).watch(collect(responses));
+            stream.onNext(watch(1, "k", "l", 1));
+            stream.onNext(watch(2, "a", "b", 1));
+            List<String> spanning = new ArrayList<>();
+            while (spanning.size() < 2) {
+                WatchResponse response = next(responses);
+                response.getEventsList()
+                        .forEach(e -> spanning.add(e.getKv().getKey().toStringUtf8()));
+            }
+            assertEquals(List.of("k1", "k7"), spanning);
+
+            admin(cluster, 2)
+                    .splitRange(SplitRangeRequest.newBuilder().setKey(SPLIT_KEY).build());
+            WatchResponse canceled = next(responses);
+            while (!canceled.getCanceled()) {
+                canceled = next(responses);
+            }
+            assertEquals(1, canceled.getWatchId());
+            assertEquals(
+                    "flotilla: the watched range was split; watch again from revision 4", canceled.getCancelReason());
+
+            putWithRetries(cluster, 1, "a1", "below the split");
+            WatchResponse below = next(responses);
+            assertEquals(2, below.getWatchId(), "the watch within the left range goes on");
+            assertEquals("a1", below.getEvents(0).getKv().getKey().toStringUtf8());
+
+            cluster.awaitLeader(2);
+            stream.onNext(watch(3, "k5", "l", 4));
+            putWithRetries(cluster, 3, "k8", "eight");
+            WatchResponse resumed = next(responses);
+            while (resumed.getEventsCount() == 0) {
+                resumed = next(responses);
+            }
+            assertEquals(3, resumed.getWatchId());
+            KeyValue k8 = resumed.getEvents(0).getKv();
+            assertEquals("k8", k8.getKey().toStringUtf8());
+            assertEquals(4, k8.getModRevision(), "the new range goes on from the revision of the split range");
+            stream.onCompleted();
+        }
+    }
+
+    private static WatchRequest watch(long id, String key, String end, long fromRevision) {
+        return WatchRequest.newBuilder()
+                .setCreateRequest(WatchCreateRequest.newBuilder()
+                        .setWatchId(id)
+                        .setKey(bytes(key))
+                        .setRangeEnd(bytes(end))
+                        .setStartRevision(fromRevision))
+                .build();
+    }
+
+    private static StreamObserver<WatchResponse> collect(BlockingQueue<WatchResponse> responses) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(WatchResponse response) {
+                responses.add(response);
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+        };
+    }
+
+    /** The next watch response that is not a creation confirmation. */
+    private static WatchResponse next(BlockingQueue<WatchResponse> responses) throws InterruptedException {
+        while (true) {
+            WatchResponse response = responses.poll(10, TimeUnit.SECONDS);
+            assertTrue(response != null, "no watch response within 10 s");
+            if (!response.getCreated()) {
+                return response;
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.flotilla.kv.CurrentRanges;
+import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.RejectedRequestException;
 import dev.flotilla.kv.command.Command;
 import dev.flotilla.kv.command.CommandResult;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,6 +175,35 @@ class RangeSplitTest {
             assertRefused(store, "b", RIGHT, "range id 7 is taken");
             assertRefused(store, "b", RANGE, "range id 1 is taken");
             assertEquals(before, versions(store, RANGE));
+        }
+    }
+
+    @Test
+    void aReplicaRestoringASnapshotTakenAfterTheSplitLearnsOfTheNewRange() throws Exception {
+        try (StoreFixture leader = new StoreFixture(dir.resolve("leader"));
+                StoreFixture lagging = new StoreFixture(dir.resolve("lagging"))) {
+            for (StoreFixture store : List.of(leader, lagging)) {
+                store.put("a", "a1");
+                store.put("q", "q1");
+            }
+            split(leader, "m", RIGHT);
+            leader.put("b", "b1");
+            AtomicInteger told = new AtomicInteger();
+            lagging.store().onRangesChanged(told::incrementAndGet);
+
+            lagging.machine().restore(leader.machine().snapshot(), leader.index());
+            assertEquals(1, told.get(), "the server is told to look for new ranges");
+            assertEquals(versions(leader, RANGE), versions(lagging, RANGE));
+            assertEquals(List.of("a@2=a1", "b@4=b1"), versions(lagging, RANGE), "the moved key is gone here too");
+            assertFalse(lagging.store().localRanges().containsKey(RIGHT), "the new range's data comes later");
+            CurrentRanges ranges = new CurrentRanges(RangeMap.singleRange(), lagging.store());
+            assertEquals(List.of(RANGE, RIGHT), ranges.map().rangeIds());
+            assertEquals(RIGHT, ranges.map().ownerOfKey(bytes("q")));
+
+            StateMachine right = lagging.store().stateMachine(RIGHT);
+            right.restore(leader.store().stateMachine(RIGHT).snapshot(), 9);
+            assertEquals(versions(leader, RIGHT), versions(lagging, RIGHT));
+            assertEquals(3, lagging.store().revision(RIGHT));
         }
     }
 
