@@ -108,6 +108,31 @@ class RangeSplitClusterTest {
     }
 
     @Test
+    void aNodeDownDuringTheSplitAppliesItWhenItComesBack() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, LocalCluster.fastTiming())) {
+            cluster.awaitLeader();
+            Map<String, String> written = new TreeMap<>();
+            for (String key : List.of("k1", "k6", "k9")) {
+                putWithRetries(cluster, 1, key, "before");
+                written.put(key, "before");
+            }
+            cluster.stop(3);
+            cluster.awaitLeader(); // node 3 may have led the range
+            admin(cluster, 1)
+                    .splitRange(SplitRangeRequest.newBuilder().setKey(SPLIT_KEY).build());
+            cluster.awaitLeader(2);
+            putWithRetries(cluster, 2, "k7", "while node 3 was down");
+            written.put("k7", "while node 3 was down");
+
+            cluster.start(3);
+            assertReplicasAgree(cluster, List.of(1L, 2L));
+            assertTrue(cluster.server(3).node().groups().containsAll(Set.of(1L, 2L)));
+            assertEquals(5, cluster.server(3).store().revision(2), "N went on from R's revision 4");
+            assertHolds(cluster, 3, written);
+        }
+    }
+
+    @Test
     void badSplitRequestsAreRefusedWithClearErrors() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, LocalCluster.fastTiming())) {
             cluster.awaitLeader();

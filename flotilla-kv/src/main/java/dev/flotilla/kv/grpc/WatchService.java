@@ -93,9 +93,13 @@ final class WatchService extends WatchGrpc.WatchImplBase {
             return store.watchHub(ranges.map().owner(List.of(span), "a watch"));
         }
 
+        /**
+         * The header of the range that holds the span's first key: the watcher's own range, also once a split has
+         * taken the rest of its span (the watcher is then canceled with this header).
+         */
         @Override
         public ResponseHeader header(KeySpan span, long revision) {
-            return headers.at(ranges.map().owner(List.of(span), "a watch"), revision);
+            return headers.at(ranges.map().ownerOfKey(span.start()), revision);
         }
     }
 }
