@@ -139,6 +139,39 @@ class RangeSplitClusterTest {
     }
 
     @Test
+    void concurrentSplitsOfDifferentRangesGetDistinctIds() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, LocalCluster.fastTiming())) {
+            cluster.awaitLeader();
+            admin(cluster, 1)
+                    .splitRange(SplitRangeRequest.newBuilder().setKey(SPLIT_KEY).build());
+            cluster.awaitLeader(2);
+            var left = RangeAdminGrpc.newFutureStub(cluster.channel(1))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .splitRange(
+                            SplitRangeRequest.newBuilder().setKey(bytes("g")).build());
+            var right = RangeAdminGrpc.newFutureStub(cluster.channel(3))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .splitRange(
+                            SplitRangeRequest.newBuilder().setKey(bytes("t")).build());
+            long leftId = left.get().getRight().getId();
+            long rightId = right.get().getRight().getId();
+            assertEquals(Set.of(3L, 4L), Set.of(leftId, rightId));
+            assertEquals(1, left.get().getLeft().getId());
+            assertEquals(2, right.get().getLeft().getId());
+
+            List<RangeInfo> listed = admin(cluster, 2)
+                    .listRanges(ListRangesRequest.getDefaultInstance())
+                    .getRangesList();
+            assertEquals(
+                    List.of(1L, leftId, 2L, rightId),
+                    listed.stream().map(RangeInfo::getId).toList());
+            assertEquals(
+                    List.of(ByteString.EMPTY, bytes("g"), SPLIT_KEY, bytes("t")),
+                    listed.stream().map(RangeInfo::getStart).toList());
+        }
+    }
+
+    @Test
     void badSplitRequestsAreRefusedWithClearErrors() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, LocalCluster.fastTiming())) {
             cluster.awaitLeader();
