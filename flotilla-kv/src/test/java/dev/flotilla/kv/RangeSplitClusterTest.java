@@ -341,12 +341,9 @@ class RangeSplitClusterTest {
     }
 
     /** A prefix read across the split through {@code node}: merged in key order, every acknowledged write in it. */
-    private static void assertHolds(LocalCluster cluster, long node, Map<String, String> acknowledged) {
-        RangeResponse all = cluster.kv(node)
-                .range(RangeRequest.newBuilder()
-                        .setKey(bytes("k"))
-                        .setRangeEnd(bytes("l"))
-                        .build());
+    private static void assertHolds(LocalCluster cluster, long node, Map<String, String> acknowledged)
+            throws InterruptedException {
+        RangeResponse all = readAll(cluster, node);
         Map<String, String> seen = new TreeMap<>();
         List<String> order = new ArrayList<>();
         for (KeyValue kv : all.getKvsList()) {
@@ -390,6 +387,25 @@ class RangeSplitClusterTest {
                             : store.hashKv(range, revision).getHash());
         }
         return hashes;
+    }
+
+    /** The keys under "k" through {@code node}, retried while a range has no leader (as a client retries). */
+    private static RangeResponse readAll(LocalCluster cluster, long node) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return cluster.kv(node)
+                        .range(RangeRequest.newBuilder()
+                                .setKey(bytes("k"))
+                                .setRangeEnd(bytes("l"))
+                                .build());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     private static void putWithRetries(LocalCluster cluster, long node, String key, String value)
