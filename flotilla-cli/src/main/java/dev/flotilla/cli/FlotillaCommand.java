@@ -3,6 +3,7 @@ package dev.flotilla.cli;
 import dev.flotilla.chaos.ChaosCommand;
 import dev.flotilla.kv.cli.DevCommand;
 import dev.flotilla.kv.cli.MemberCommand;
+import dev.flotilla.kv.cli.RangeCommand;
 import dev.flotilla.kv.cli.ServerCommand;
 import dev.flotilla.kv.cli.StatusCommand;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
             DevCommand.class,
             ServerCommand.class,
             MemberCommand.class,
+            RangeCommand.class,
             StatusCommand.class,
             SimCommand.class,
             BenchCommand.class,

@@ -62,8 +62,13 @@ public final class KvServer implements AutoCloseable {
     }
 
     public static KvServer start(ServerConfig config) throws IOException {
-        KvStore store = KvStore.open(config.dataDir().resolve("kv"), config.rocksdb());
+        RangeMap configured = config.ranges().map();
+        KvStore store = KvStore.open(config.dataDir().resolve("kv"), config.rocksdb(), configured);
         ClusterDirectory directory = ClusterDirectory.open(config, store);
+        CurrentRanges ranges = new CurrentRanges(configured, store);
+        RangeHosting hosting = new RangeHosting(config.nodeId(), store, ranges);
+        // Before the node starts: a split replayed from the log at start must reach the map and the hosting.
+        store.onRangesChanged(hosting::refresh);
         LogEngine log;
         RaftNode node;
         try {
@@ -78,14 +83,14 @@ public final class KvServer implements AutoCloseable {
         try {
             Set<Long> voters =
                     config.initialCluster().stream().map(MemberConfig::id).collect(Collectors.toSet());
-            RangeMap ranges = config.ranges().map();
-            for (long range : ranges.rangeIds()) {
+            for (long range : configured.rangeIds()) {
                 if (config.initialClusterState() == ClusterState.EXISTING) {
                     node.joinGroup(range).join();
                 } else {
                     node.createGroup(range, Membership.ofVoters(voters)).join();
                 }
             }
+            hosting.start(node);
             if (config.metricsListenAddress().isPresent()) {
                 metrics = Optional.of(
                         NodeMetrics.start(config.metricsListenAddress().get(), node, log));
@@ -136,7 +141,7 @@ public final class KvServer implements AutoCloseable {
         return node;
     }
 
-    /** The node's store, for tests and tools that compare the ranges' replicas. */
+    /** The node's MVCC data, for tests and tools that inspect the ranges' data (checksums per range). */
     public KvStore store() {
         return store;
     }

@@ -2,6 +2,7 @@ package dev.flotilla.kv;
 
 import dev.flotilla.kv.auth.AuthView;
 import dev.flotilla.kv.command.MemberRecord;
+import dev.flotilla.kv.command.RangeDescriptor;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
@@ -15,6 +16,7 @@ import dev.flotilla.runtime.StateMachine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -40,6 +42,11 @@ public interface KvStore extends AutoCloseable {
     /** Opens (or creates) the store in {@code directory}. */
     static KvStore open(Path directory, RocksDbConfig config) throws IOException {
         return MvccDatabase.open(directory, config);
+    }
+
+    /** Opens the store of a server whose configured split keys cut the key space into {@code configured}. */
+    static KvStore open(Path directory, RocksDbConfig config, RangeMap configured) throws IOException {
+        return MvccDatabase.open(directory, config, configured);
     }
 
     /** Makes the state machine of range {@code rangeId}, for the Raft node to apply that range's group to. */
@@ -95,6 +102,22 @@ public interface KvStore extends AutoCloseable {
      * an immutable view, replaced after each batch that changes it. Any thread.
      */
     AuthView auth(long rangeId);
+
+    /**
+     * The ranges this node holds data of (a meta record), with their descriptors: span, the ranges split off them, and
+     * for a range split off another, how its Raft group starts. Any thread.
+     */
+    Map<Long, RangeDescriptor> localRanges();
+
+    /** The range's current revision on this node (1 for a range it holds nothing of). Any thread. */
+    long revision(long rangeId);
+
+    /**
+     * Calls {@code listener} after this node applied a split or restored a range's snapshot (which may name ranges split
+     * off it), on the Raft driver thread: it must be fast and must not block. After a split the new range's data and
+     * meta are durable when the listener runs.
+     */
+    void onRangesChanged(Runnable listener);
 
     /** Bytes on disk and in memtables, for status reports. */
     long sizeBytes();

@@ -59,6 +59,19 @@ public interface RaftNode extends AutoCloseable {
     CompletableFuture<Void> createGroup(long groupId, Membership initialMembers);
 
     /**
+     * Hosts a group whose log starts compacted at {@code initialIndex}: a snapshot marker without data at that index
+     * (term 1, {@code initialMembers}), and nothing before it. This is how a range split off another one starts (its
+     * data came from the other range's log, not from its own): the group's state machine on this node must already
+     * report {@code durableAppliedIndex() >= initialIndex} when the group opens, and every node that calls this must
+     * pass the same arguments. A member that lacks that state must instead {@link #joinGroup join} with an empty log;
+     * the leader then has no entries to send it and sends it a snapshot of its state. A group the log already holds is
+     * opened as it was. Completes once the group is durable and running.
+     *
+     * @throws IllegalArgumentException (through the future) if {@code initialIndex} is below 1
+     */
+    CompletableFuture<Void> createGroup(long groupId, Membership initialMembers, long initialIndex);
+
+    /**
      * Hosts a group this node is about to be added to (as a learner, by {@link #changeMembership} on the leader). It
      * starts with an empty log and learns the group's whole history, membership included, from the leader.
      */

@@ -8,15 +8,12 @@ import dev.flotilla.kv.etcd.etcdserverpb.MemberListRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.MemberPromoteRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.MemberRemoveRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,37 +43,8 @@ public final class MemberCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** What every subcommand shares: endpoints, output, and turning failures into exit codes and messages. */
-    abstract static class Subcommand implements Callable<Integer> {
-        @Mixin
-        EndpointOptions endpoints;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public final Integer call() {
-            String name = "flotilla member " + spec.name();
-            try {
-                run(spec.commandLine().getOut());
-                return 0;
-            } catch (EndpointOptions.UnreachableException e) {
-                spec.commandLine().getErr().println(name + ": " + e.getMessage());
-                return 1;
-            } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println(name + ": " + e.getMessage());
-                return 2;
-            } catch (StatusRuntimeException e) {
-                spec.commandLine()
-                        .getErr()
-                        .println(name + ": the cluster refused: "
-                                + e.getStatus().getCode() + " " + e.getStatus().getDescription());
-                return 1;
-            }
-        }
-
-        abstract void run(PrintWriter out) throws EndpointOptions.UnreachableException;
-
+    /** A subcommand with the Cluster API at hand. */
+    abstract static class Subcommand extends ClientSubcommand {
         <T> T cluster(Function<ClusterGrpc.ClusterBlockingStub, T> call) throws EndpointOptions.UnreachableException {
             return endpoints.callAny((ManagedChannel channel) ->
                     call.apply(endpoints.withDeadline(ClusterGrpc.newBlockingStub(channel))));

@@ -2,8 +2,8 @@ package dev.flotilla.kv.grpc;
 
 import dev.flotilla.kv.ClientTlsConfig;
 import dev.flotilla.kv.ClusterDirectory;
+import dev.flotilla.kv.CurrentRanges;
 import dev.flotilla.kv.KvStore;
-import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.ServerConfig;
 import dev.flotilla.kv.auth.FailedLogins;
 import dev.flotilla.kv.auth.Passwords;
@@ -64,7 +64,7 @@ public final class ClientApi implements AutoCloseable {
     }
 
     public static ClientApi start(
-            ServerConfig config, RaftNode node, KvStore store, RangeMap ranges, ClusterDirectory directory)
+            ServerConfig config, RaftNode node, KvStore store, CurrentRanges ranges, ClusterDirectory directory)
             throws IOException {
         // First, so that bad TLS files fail the start before any thread exists.
         Optional<SslContext> serverTls = Optional.empty();
@@ -87,7 +87,7 @@ public final class ClientApi implements AutoCloseable {
         LeaseKeeper leaseKeeper = new LeaseKeeper(
                 node,
                 store,
-                ranges::rangeIds,
+                () -> ranges.map().rangeIds(),
                 Duration.ofMillis(config.raft().tickIntervalMs()),
                 Duration.ofMillis(electionTimeoutMs),
                 headers::observe,
@@ -138,6 +138,7 @@ public final class ClientApi implements AutoCloseable {
                         new LeaseService(
                                 node, store, headers, replies, errors, forwarding, executor, minTtlSeconds, access),
                         forwarding.recogniser()))
+                .addService(new RangeAdminService(node, store, ranges, new RangeWrites(node, headers), replies))
                 .addService(auth);
         serverTls.ifPresent(builder::sslContext);
         Server server = builder.build();

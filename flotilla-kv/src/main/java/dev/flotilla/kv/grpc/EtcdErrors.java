@@ -6,6 +6,7 @@ import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import dev.flotilla.kv.RejectedRequestException;
 import dev.flotilla.kv.auth.AuthMessages;
+import dev.flotilla.kv.command.Rejection;
 import dev.flotilla.runtime.RequestFailedException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -71,12 +72,17 @@ final class EtcdErrors {
         if (cause instanceof StatusRuntimeException status) {
             return status;
         }
+        if (cause instanceof RejectedRequestException rejected
+                && rejected.rejection().getKind() == Rejection.Kind.WRONG_RANGE) {
+            return retryable(Code.UNAVAILABLE, rejected.getMessage());
+        }
         if (cause instanceof RejectedRequestException rejected) {
             Status.Code code =
                     switch (rejected.rejection().getKind()) {
                         case COMPACTED, FUTURE_REVISION -> Status.Code.OUT_OF_RANGE;
                         case LEASE_NOT_FOUND -> Status.Code.NOT_FOUND;
-                        case CROSS_RANGE -> Status.Code.FAILED_PRECONDITION;
+                        case CROSS_RANGE, INVALID_SPLIT -> Status.Code.FAILED_PRECONDITION;
+                        case WRONG_RANGE -> Status.Code.UNAVAILABLE; // answered above, with a retry hint
                         case LEASE_EXISTS, AUTH_CONFLICT -> Status.Code.FAILED_PRECONDITION;
                         case KEY_NOT_FOUND, MALFORMED, AUTH_INVALID, UNSPECIFIED, UNRECOGNIZED ->
                             Status.Code.INVALID_ARGUMENT;

@@ -1,5 +1,6 @@
 package dev.flotilla.kv.grpc;
 
+import dev.flotilla.kv.CurrentRanges;
 import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.KvStore;
 import dev.flotilla.kv.RangeMap;
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
 final class KvService extends KVGrpc.KVImplBase {
     private final RaftNode node;
     private final KvStore store;
-    private final RangeMap ranges;
+    private final CurrentRanges ranges;
     private final RequestChecks checks;
     private final ResponseHeaders headers;
     private final Replies replies;
@@ -51,7 +52,7 @@ final class KvService extends KVGrpc.KVImplBase {
     KvService(
             RaftNode node,
             KvStore store,
-            RangeMap ranges,
+            CurrentRanges ranges,
             RequestChecks checks,
             ResponseHeaders headers,
             Replies replies,
@@ -77,25 +78,29 @@ final class KvService extends KVGrpc.KVImplBase {
                     checks.size(request);
                     checks.range(request);
                     access.checkRange(request);
-                    KeySpan span = KeySpan.of(request.getKey(), request.getRangeEnd());
-                    List<RangeMap.Range> owners = ranges.overlapping(span);
-                    if (owners.size() == 1) {
-                        return readRange(owners.get(0).id(), request);
-                    }
-                    List<CompletableFuture<RangeResponse>> parts = new ArrayList<>();
-                    for (RangeMap.Range range : owners) {
-                        parts.add(readRange(range.id(), CrossRangeRead.clip(request, span, range)));
-                    }
-                    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                            .thenApply(ignored -> CrossRangeRead.merge(
-                                    request,
-                                    parts.stream().map(CompletableFuture::join).toList()));
+                    return againIfSplit(() -> readRanges(request));
                 },
                 observer);
     }
 
+    private CompletableFuture<RangeResponse> readRanges(RangeRequest request) {
+        KeySpan span = KeySpan.of(request.getKey(), request.getRangeEnd());
+        List<RangeMap.Range> owners = ranges.map().overlapping(span);
+        if (owners.size() == 1) {
+            return readRange(owners.get(0).id(), request);
+        }
+        List<CompletableFuture<RangeResponse>> parts = new ArrayList<>();
+        for (RangeMap.Range range : owners) {
+            parts.add(readRange(range.id(), CrossRangeRead.clip(request, span, range)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> CrossRangeRead.merge(
+                        request, parts.stream().map(CompletableFuture::join).toList()));
+    }
+
     private CompletableFuture<RangeResponse> readRange(long range, RangeRequest request) {
-        return read(range, request.getSerializable(), () -> CommandResult.newBuilder()
+        List<KeySpan> spans = List.of(KeySpan.of(request.getKey(), request.getRangeEnd()));
+        return read(range, spans, request.getSerializable(), () -> CommandResult.newBuilder()
                         .setRange(store.range(range, request))
                         .build())
                 .thenApply(CommandResult::getRange);
@@ -108,8 +113,8 @@ final class KvService extends KVGrpc.KVImplBase {
                     checks.size(request);
                     checks.put(request);
                     access.checkPut(request);
-                    long range = ranges.ownerOfKey(request.getKey());
-                    return write(range, Command.newBuilder().setPut(request).build())
+                    Command command = Command.newBuilder().setPut(request).build();
+                    return againIfSplit(() -> write(ranges.map().ownerOfKey(request.getKey()), command))
                             .thenApply(CommandResult::getPut);
                 },
                 observer);
@@ -122,11 +127,10 @@ final class KvService extends KVGrpc.KVImplBase {
                     checks.size(request);
                     checks.deleteRange(request);
                     access.checkDeleteRange(request);
-                    long range =
-                            ranges.owner(List.of(KeySpan.of(request.getKey(), request.getRangeEnd())), "a DeleteRange");
-                    return write(
-                                    range,
-                                    Command.newBuilder().setDeleteRange(request).build())
+                    List<KeySpan> spans = List.of(KeySpan.of(request.getKey(), request.getRangeEnd()));
+                    Command command =
+                            Command.newBuilder().setDeleteRange(request).build();
+                    return againIfSplit(() -> write(ranges.map().owner(spans, "a DeleteRange"), command))
                             .thenApply(CommandResult::getDeleteRange);
                 },
                 observer);
@@ -139,14 +143,22 @@ final class KvService extends KVGrpc.KVImplBase {
                     checks.size(request);
                     checks.txn(request);
                     access.checkTxn(request);
-                    long range = ranges.owner(RequestChecks.keySpans(request), "a Txn");
+                    List<KeySpan> spans = KeySpan.ofTxn(request);
                     if (RequestChecks.isReadOnly(request)) {
-                        return read(range, RequestChecks.allSerializable(request), () -> CommandResult.newBuilder()
-                                        .setTxn(store.readOnlyTxn(range, request))
-                                        .build())
+                        return againIfSplit(() -> {
+                                    long range = ranges.map().owner(spans, "a Txn");
+                                    return read(
+                                            range,
+                                            spans,
+                                            RequestChecks.allSerializable(request),
+                                            () -> CommandResult.newBuilder()
+                                                    .setTxn(store.readOnlyTxn(range, request))
+                                                    .build());
+                                })
                                 .thenApply(CommandResult::getTxn);
                     }
-                    return write(range, Command.newBuilder().setTxn(request).build())
+                    Command command = Command.newBuilder().setTxn(request).build();
+                    return againIfSplit(() -> write(ranges.map().owner(spans, "a Txn"), command))
                             .thenApply(CommandResult::getTxn);
                 },
                 observer);
@@ -169,7 +181,7 @@ final class KvService extends KVGrpc.KVImplBase {
      */
     private CompletableFuture<CompactionResponse> compactEveryRange(CompactionRequest request) {
         List<CompletableFuture<CommandResult>> parts = new ArrayList<>();
-        for (long range : ranges.rangeIds()) {
+        for (long range : ranges.map().rangeIds()) {
             parts.add(write(range, Command.newBuilder().setCompaction(request).build()));
         }
         return CompletableFuture.allOf(parts.stream()
@@ -193,12 +205,46 @@ final class KvService extends KVGrpc.KVImplBase {
                         || rejected.rejection().getKind() == Rejection.Kind.FUTURE_REVISION);
     }
 
-    private CompletableFuture<CommandResult> read(long range, boolean serializable, Supplier<CommandResult> read) {
+    /**
+     * Reads {@code spans} from {@code range} once this node is fresh enough; fails with {@code WRONG_RANGE} if the range
+     * turned out to have been split away from them meanwhile (this node applied the split while it caught up).
+     */
+    private CompletableFuture<CommandResult> read(
+            long range, List<KeySpan> spans, boolean serializable, Supplier<CommandResult> read) {
         // The planted stale-reads bug serves every read as if it had asked to be serializable.
         CompletableFuture<Void> fresh =
                 serializable || staleReads ? CompletableFuture.completedFuture(null) : node.awaitLinearizable(range);
-        return fresh.thenApplyAsync(ignored -> read.get(), executor)
+        return fresh.thenApplyAsync(
+                        ignored -> {
+                            boolean owned = ranges.map()
+                                    .range(range)
+                                    .map(r -> spans.stream().allMatch(r.span()::encloses))
+                                    .orElse(false);
+                            if (!owned) {
+                                throw new RejectedRequestException(
+                                        Rejection.Kind.WRONG_RANGE,
+                                        "flotilla: range " + range + " was split while the read waited");
+                            }
+                            return read.get();
+                        },
+                        executor)
                 .thenApply(result -> headers.complete(range, result));
+    }
+
+    /**
+     * Runs {@code attempt}, and once more if a range it went to refused it as split meanwhile ({@code WRONG_RANGE}):
+     * the attempt routes by the current map, which this node updated when it applied the split. Nothing of a refused
+     * attempt applied. A second refusal reaches the client as UNAVAILABLE, to retry.
+     */
+    private static <T> CompletableFuture<T> againIfSplit(Supplier<CompletableFuture<T>> attempt) {
+        return attempt.get().exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            if (cause instanceof RejectedRequestException rejected
+                    && rejected.rejection().getKind() == Rejection.Kind.WRONG_RANGE) {
+                return attempt.get();
+            }
+            return CompletableFuture.failedFuture(error);
+        });
     }
 
     private CompletableFuture<CommandResult> write(long range, Command command) {

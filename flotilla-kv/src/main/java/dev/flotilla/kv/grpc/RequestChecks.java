@@ -93,32 +93,6 @@ final class RequestChecks {
         }
     }
 
-    /** Every key span a Txn compares, reads or writes, nested Txns included: they decide which range serves it. */
-    static List<KeySpan> keySpans(TxnRequest request) {
-        List<KeySpan> spans = new ArrayList<>();
-        request.getCompareList().forEach(c -> spans.add(KeySpan.of(c.getKey(), c.getRangeEnd())));
-        addKeySpans(request.getSuccessList(), spans);
-        addKeySpans(request.getFailureList(), spans);
-        return spans;
-    }
-
-    private static void addKeySpans(List<RequestOp> ops, List<KeySpan> spans) {
-        for (RequestOp op : ops) {
-            switch (op.getRequestCase()) {
-                case REQUEST_RANGE ->
-                    spans.add(KeySpan.of(
-                            op.getRequestRange().getKey(), op.getRequestRange().getRangeEnd()));
-                case REQUEST_PUT -> spans.add(KeySpan.of(op.getRequestPut().getKey(), ByteString.EMPTY));
-                case REQUEST_DELETE_RANGE ->
-                    spans.add(KeySpan.of(
-                            op.getRequestDeleteRange().getKey(),
-                            op.getRequestDeleteRange().getRangeEnd()));
-                case REQUEST_TXN -> spans.addAll(keySpans(op.getRequestTxn()));
-                case REQUEST_NOT_SET -> {}
-            }
-        }
-    }
-
     /** Whether the Txn writes nothing in any branch, nested ones included. */
     static boolean isReadOnly(TxnRequest request) {
         return readOnly(request.getSuccessList()) && readOnly(request.getFailureList());

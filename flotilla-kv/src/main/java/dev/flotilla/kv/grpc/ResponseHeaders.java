@@ -49,7 +49,7 @@ final class ResponseHeaders {
             case LEASE_REVOKE ->
                 builder.getLeaseRevokeBuilder()
                         .setHeader(complete(rangeId, result.getLeaseRevoke().getHeader()));
-            case REJECTION, MEMBER, AUTH_REVISION, OUTCOME_NOT_SET -> {}
+            case REJECTION, MEMBER, AUTH_REVISION, ALLOCATED_RANGE_ID, SPLIT, OUTCOME_NOT_SET -> {}
         }
         return builder.build();
     }

@@ -1,8 +1,8 @@
 package dev.flotilla.kv.grpc;
 
+import dev.flotilla.kv.CurrentRanges;
 import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.KvStore;
-import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.auth.AuthMessages;
 import dev.flotilla.kv.etcd.etcdserverpb.ResponseHeader;
 import dev.flotilla.kv.etcd.etcdserverpb.WatchCreateRequest;
@@ -28,7 +28,7 @@ import java.util.concurrent.Executor;
  */
 final class WatchService extends WatchGrpc.WatchImplBase {
     private final KvStore store;
-    private final RangeMap ranges;
+    private final CurrentRanges ranges;
     private final ResponseHeaders headers;
     private final Executor executor;
     private final int fragmentBytes;
@@ -42,7 +42,7 @@ final class WatchService extends WatchGrpc.WatchImplBase {
     /** @param fragmentBytes the largest watch response sent whole to a client that accepts fragments */
     WatchService(
             KvStore store,
-            RangeMap ranges,
+            CurrentRanges ranges,
             ResponseHeaders headers,
             Executor executor,
             int fragmentBytes,
@@ -122,12 +122,16 @@ final class WatchService extends WatchGrpc.WatchImplBase {
     private final class SessionRanges implements WatchSession.Ranges {
         @Override
         public WatchHub hub(KeySpan span) {
-            return store.watchHub(ranges.owner(List.of(span), "a watch"));
+            return store.watchHub(ranges.map().owner(List.of(span), "a watch"));
         }
 
+        /**
+         * The header of the range that holds the span's first key: the watcher's own range, also once a split has
+         * taken the rest of its span (the watcher is then canceled with this header).
+         */
         @Override
         public ResponseHeader header(KeySpan span, long revision) {
-            return headers.at(ranges.owner(List.of(span), "a watch"), revision);
+            return headers.at(ranges.map().ownerOfKey(span.start()), revision);
         }
     }
 }

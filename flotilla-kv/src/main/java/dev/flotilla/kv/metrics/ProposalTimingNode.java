@@ -48,6 +48,11 @@ final class ProposalTimingNode implements RaftNode {
     }
 
     @Override
+    public CompletableFuture<Void> createGroup(long groupId, Membership initialMembers, long initialIndex) {
+        return node.createGroup(groupId, initialMembers, initialIndex);
+    }
+
+    @Override
     public CompletableFuture<Void> joinGroup(long groupId) {
         return node.joinGroup(groupId);
     }

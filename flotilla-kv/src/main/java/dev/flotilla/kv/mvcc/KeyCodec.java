@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * RocksDB keys of the MVCC store (docs/kv-server.md, "Key layout"). Every key starts with a kind byte and the range
@@ -30,6 +31,25 @@ final class KeyCodec {
     /** The key of a range's {@link RangeMeta}. */
     static byte[] metaKey(long rangeId) {
         return ByteBuffer.allocate(PREFIX_BYTES).put(META).putLong(rangeId).array();
+    }
+
+    /** Sorts before every meta record; each of them starts with it. */
+    static byte[] metaKind() {
+        return new byte[] {META};
+    }
+
+    /** The range id of a meta record's key, if {@code storedKey} is one. */
+    static OptionalLong rangeOfMeta(byte[] storedKey) {
+        return storedKey.length == PREFIX_BYTES && storedKey[0] == META
+                ? OptionalLong.of(ByteBuffer.wrap(storedKey, 1, 8).getLong())
+                : OptionalLong.empty();
+    }
+
+    /** {@code storedKey} (of any kind) moved under range {@code rangeId}: the same key with another range id. */
+    static byte[] withRange(byte[] storedKey, long rangeId) {
+        byte[] moved = storedKey.clone();
+        ByteBuffer.wrap(moved, 1, 8).putLong(rangeId);
+        return moved;
     }
 
     /** The key of lease {@code leaseId}'s record (its granted TTL). */

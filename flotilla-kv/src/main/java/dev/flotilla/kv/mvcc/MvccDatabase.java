@@ -1,12 +1,16 @@
 package dev.flotilla.kv.mvcc;
 
+import com.google.protobuf.ByteString;
+import dev.flotilla.kv.KeySpan;
 import dev.flotilla.kv.KvStore;
+import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.RocksDbConfig;
 import dev.flotilla.kv.StoredLease;
 import dev.flotilla.kv.auth.AuthView;
 import dev.flotilla.kv.command.AuthState;
 import dev.flotilla.kv.command.CommandResult;
 import dev.flotilla.kv.command.MemberRecord;
+import dev.flotilla.kv.command.RangeDescriptor;
 import dev.flotilla.kv.etcd.etcdserverpb.HashKVResponse;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeRequest;
 import dev.flotilla.kv.etcd.etcdserverpb.RangeResponse;
@@ -29,6 +33,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -82,9 +88,19 @@ public final class MvccDatabase implements KvStore {
     /** Writes range snapshots, one at a time: the SST writer is CPU-bound, and the driver thread needs the rest. */
     private final ExecutorService snapshotWriter;
 
+    private final List<Runnable> rangeListeners = new CopyOnWriteArrayList<>();
+    private final RangeMap configured;
+
     private MvccDatabase(
-            RocksDB db, Options options, LRUCache cache, FlushTracker flushes, Path directory, long snapshotFileBytes) {
+            RocksDB db,
+            Options options,
+            LRUCache cache,
+            FlushTracker flushes,
+            Path directory,
+            long snapshotFileBytes,
+            RangeMap configured) {
         this.db = db;
+        this.configured = configured;
         this.ingestRoot = directory.resolveSibling(directory.getFileName() + "-ingest");
         this.snapshotFileBytes = snapshotFileBytes;
         this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
@@ -100,6 +116,13 @@ public final class MvccDatabase implements KvStore {
     }
 
     public static MvccDatabase open(Path directory, RocksDbConfig config) throws IOException {
+        return open(directory, config, RangeMap.singleRange());
+    }
+
+    /**
+     * @param configured the ranges of the configured split keys: the spans of ranges whose meta record has none
+     */
+    public static MvccDatabase open(Path directory, RocksDbConfig config, RangeMap configured) throws IOException {
         Files.createDirectories(directory);
         FlushTracker flushes = new FlushTracker();
         LRUCache cache = new LRUCache(config.blockCacheSizeBytes());
@@ -115,7 +138,8 @@ public final class MvccDatabase implements KvStore {
                     cache,
                     flushes,
                     directory,
-                    config.snapshotFileBytes());
+                    config.snapshotFileBytes(),
+                    configured);
         } catch (RocksDBException e) {
             options.close();
             cache.close();
@@ -192,6 +216,60 @@ public final class MvccDatabase implements KvStore {
         memberListeners.add(listener);
     }
 
+    @Override
+    public Map<Long, RangeDescriptor> localRanges() {
+        Map<Long, RangeDescriptor> ranges = new TreeMap<>();
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seek(KeyCodec.metaKind()); it.isValid(); it.next()) {
+                OptionalLong range = KeyCodec.rangeOfMeta(it.key());
+                if (range.isEmpty()) {
+                    break;
+                }
+                long id = range.getAsLong();
+                ranges.put(
+                        id,
+                        RangeMeta.decode(it.value(), configuredDescriptor(id)).descriptor());
+            }
+        }
+        return ranges;
+    }
+
+    @Override
+    public long revision(long rangeId) {
+        return meta(rangeId).revision();
+    }
+
+    @Override
+    public void onRangesChanged(Runnable listener) {
+        rangeListeners.add(listener);
+    }
+
+    /** Tells the listeners that a split or a restore changed the ranges' descriptors. Driver thread only. */
+    void rangesChanged() {
+        rangeListeners.forEach(Runnable::run);
+    }
+
+    /** The descriptor of a range whose meta has none: its span by the configured split keys. */
+    private RangeDescriptor configuredDescriptor(long rangeId) {
+        KeySpan span = configured
+                .range(rangeId)
+                .map(RangeMap.Range::span)
+                .orElse(new KeySpan(ByteString.EMPTY, Optional.empty()));
+        return RangeDescriptors.of(span).build();
+    }
+
+    /** Whether range {@code rangeId} has a meta record, in the database or in {@code batch}. */
+    boolean holdsMeta(WriteBatchWithIndex batch, long rangeId) throws RocksDBException {
+        try (ReadOptions readOptions = new ReadOptions()) {
+            return batch.getFromBatchAndDB(db, readOptions, KeyCodec.metaKey(rangeId)) != null;
+        }
+    }
+
+    /** Iterates {@code batch} on top of the database. */
+    RocksIterator batchIterator(WriteBatchWithIndex batch) {
+        return batch.newIteratorWithBase(db.newIterator());
+    }
+
     MemberRecord upsertMember(long rangeId, WriteBatchWithIndex batch, MemberRecord update) throws RocksDBException {
         return MemberTable.upsert(db, batch, rangeId, update);
     }
@@ -261,7 +339,9 @@ public final class MvccDatabase implements KvStore {
     private RangeMeta meta(long rangeId, ReadOptions readOptions) {
         try {
             byte[] bytes = db.get(readOptions, KeyCodec.metaKey(rangeId));
-            return bytes == null ? RangeMeta.INITIAL : RangeMeta.decode(bytes);
+            return bytes == null
+                    ? RangeMeta.initial(configuredDescriptor(rangeId))
+                    : RangeMeta.decode(bytes, configuredDescriptor(rangeId));
         } catch (RocksDBException e) {
             throw new IllegalStateException("reading the meta of range " + rangeId + " failed", e);
         }
@@ -330,7 +410,8 @@ public final class MvccDatabase implements KvStore {
                     byte[] key = lengthPrefixed(in);
                     byte[] value = lengthPrefixed(in);
                     if (Arrays.equals(key, metaKey)) {
-                        meta = RangeMeta.decode(value).withApplied(appliedIndex);
+                        meta = RangeMeta.decode(value, configuredDescriptor(rangeId))
+                                .withApplied(appliedIndex);
                     } else if (prefixes.stream().anyMatch(prefix -> KeyCodec.startsWith(key, prefix))) {
                         batch.put(key, value);
                     } else {

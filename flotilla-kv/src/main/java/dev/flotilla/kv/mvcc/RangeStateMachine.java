@@ -1,6 +1,9 @@
 package dev.flotilla.kv.mvcc;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.flotilla.kv.KeySpan;
+import dev.flotilla.kv.RangeMap;
 import dev.flotilla.kv.RejectedRequestException;
 import dev.flotilla.kv.auth.AuthChanges;
 import dev.flotilla.kv.command.AuthState;
@@ -58,34 +61,54 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
         List<LeaseChange> leaseChanges = new ArrayList<>();
         List<MemberRecord> memberRows = new ArrayList<>();
         Optional<AuthState> auth = Optional.empty();
+        boolean split = false;
         try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
             MvccReader reader = database.batchReader(rangeId, batch);
             for (AppliedCommand command : commands) {
                 batch.setSavePoint();
-                RangeTransaction txn = new RangeTransaction(reader, Optional.of(batch), meta);
                 CommandResult result;
                 try {
                     Command decoded = Command.parseFrom(command.data());
+                    RangeMeta after = meta;
                     if (decoded.hasMember()) {
                         MemberRecord row = database.upsertMember(rangeId, batch, decoded.getMember());
                         memberRows.add(row);
                         result = CommandResult.newBuilder().setMember(row).build();
                     } else if (decoded.hasAuth()) {
                         AuthState before = auth.isPresent() ? auth.get() : database.authState(rangeId, batch);
-                        AuthState after = AuthChanges.apply(before, decoded.getAuth());
-                        database.writeAuthState(rangeId, batch, after);
-                        auth = Optional.of(after);
+                        AuthState changed = AuthChanges.apply(before, decoded.getAuth());
+                        database.writeAuthState(rangeId, batch, changed);
+                        auth = Optional.of(changed);
                         result = CommandResult.newBuilder()
-                                .setAuthRevision(after.getRevision())
+                                .setAuthRevision(changed.getRevision())
+                                .build();
+                    } else if (decoded.hasSplit()) {
+                        RangeSplit.Outcome outcome =
+                                RangeSplit.apply(database, batch, rangeId, meta, decoded.getSplit());
+                        after = outcome.left();
+                        result = CommandResult.newBuilder()
+                                .setSplit(outcome.result())
+                                .build();
+                        split = true;
+                    } else if (decoded.hasAllocateRangeId()) {
+                        long id = allocateRangeId(decoded.getAllocateRangeId().getAtLeast());
+                        after = meta.withDescriptor(meta.descriptor().toBuilder()
+                                .setNextRangeId(id + 1)
+                                .build());
+                        result = CommandResult.newBuilder()
+                                .setAllocatedRangeId(id)
                                 .build();
                     } else {
+                        checkOwned(decoded);
+                        RangeTransaction txn = new RangeTransaction(reader, Optional.of(batch), meta);
                         result = execute(txn, decoded, command);
                         if (txn.meta().revision() > meta.revision()) {
                             revisions.add(new RevisionEvents(txn.meta().revision(), txn.events()));
                         }
                         leaseChanges.addAll(txn.leaseChanges());
+                        after = txn.meta();
                     }
-                    meta = txn.meta();
+                    meta = after;
                     batch.popSavePoint();
                 } catch (RejectedRequestException e) {
                     batch.rollbackToSavePoint();
@@ -106,6 +129,13 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
             database.commit(rangeId, batch, meta);
             memberRows.forEach(database::memberChanged);
             auth.ifPresent(state -> database.authChanged(rangeId, state));
+            if (split) {
+                // Before the new range's group exists anywhere on this node: its data must not depend on a replay
+                // of this range's log, which a later compaction may drop.
+                database.flush();
+                watchHub.shrunk(RangeDescriptors.span(meta.descriptor()));
+                database.rangesChanged();
+            }
         } catch (RocksDBException e) {
             throw new IllegalStateException(
                     "range " + rangeId + ": applying up to index " + appliedIndex + " failed", e);
@@ -115,6 +145,40 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
         watchHub.publish(revisions);
         leaseChanges.forEach(leaseClock::applied);
         return results;
+    }
+
+    /** The id a {@code RangeIdAllocation} gives out: first range only, never the same twice. */
+    private long allocateRangeId(long atLeast) {
+        if (rangeId != RangeMap.FIRST_RANGE) {
+            throw new RejectedRequestException(
+                    Rejection.Kind.MALFORMED, "flotilla: range ids are given out by range " + RangeMap.FIRST_RANGE);
+        }
+        return Math.max(Math.max(atLeast, meta.descriptor().getNextRangeId()), RangeMap.FIRST_RANGE + 1);
+    }
+
+    /**
+     * Refuses a write naming keys this range does not own: it was routed before a split this range has applied since.
+     */
+    private void checkOwned(Command command) {
+        List<KeySpan> spans =
+                switch (command.getWriteCase()) {
+                    case PUT -> List.of(KeySpan.of(command.getPut().getKey(), ByteString.EMPTY));
+                    case DELETE_RANGE ->
+                        List.of(KeySpan.of(
+                                command.getDeleteRange().getKey(),
+                                command.getDeleteRange().getRangeEnd()));
+                    case TXN -> KeySpan.ofTxn(command.getTxn());
+                    default -> List.of();
+                };
+        KeySpan owned = RangeDescriptors.span(meta.descriptor());
+        for (KeySpan span : spans) {
+            if (!owned.encloses(span)) {
+                throw new RejectedRequestException(
+                        Rejection.Kind.WRONG_RANGE,
+                        "flotilla: range " + rangeId + " no longer holds '"
+                                + span.start().toStringUtf8() + "' (it was split); route the request again");
+            }
+        }
     }
 
     /** Executes a decoded command; its result's header carries the term of the command's log entry. */
@@ -193,8 +257,10 @@ final class RangeStateMachine implements FileSnapshotStateMachine {
         try {
             meta = database.replaceRange(rangeId, snapshot, appliedIndex);
             watchHub.restored(meta.revision(), meta.compactRevision());
+            watchHub.shrunk(RangeDescriptors.span(meta.descriptor()));
             leaseClock.replaceAll(database.leases(rangeId));
             database.reloadAuthState(rangeId);
+            database.rangesChanged();
         } catch (RocksDBException e) {
             throw new IllegalStateException(
                     "range " + rangeId + ": restoring a snapshot at " + appliedIndex + " failed", e);

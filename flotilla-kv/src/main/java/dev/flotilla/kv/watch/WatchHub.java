@@ -5,6 +5,7 @@ import dev.flotilla.kv.etcd.mvccpb.Event;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -33,6 +34,8 @@ public final class WatchHub {
     private long revision;
     private long compactRevision;
     private long bufferedBytes;
+    /** The keys the range still owns; empty until it is split (or restored from a split range's snapshot). */
+    private volatile Optional<KeySpan> owned = Optional.empty();
 
     /**
      * @param revision the range's revision when the hub starts (what is already applied and stored)
@@ -96,6 +99,20 @@ public final class WatchHub {
             this.compactRevision = Math.max(this.compactRevision, compactRevision);
         }
         wakeUps.forEach(Runnable::run);
+    }
+
+    /**
+     * The range now owns only {@code span} (it was split): watchers of keys beyond it are woken to learn that they
+     * must watch the new range instead. Driver thread only.
+     */
+    public void shrunk(KeySpan span) {
+        owned = Optional.of(span);
+        wakeUps.forEach(Runnable::run);
+    }
+
+    /** Whether the range still owns every key of {@code span}, so a watcher of it sees all of its changes here. */
+    public boolean owns(KeySpan span) {
+        return owned.map(o -> o.encloses(span)).orElse(true);
     }
 
     private void evictOldest() {

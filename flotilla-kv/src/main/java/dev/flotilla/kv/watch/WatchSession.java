@@ -36,6 +36,8 @@ public final class WatchSession implements AutoCloseable {
 
     static final String EMPTY_RANGE = "mvcc: watcher range is empty";
     static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
+    /** Followed by the revision to resume from. */
+    static final String SPLIT_REASON = "flotilla: the watched range was split; watch again from revision ";
 
     /** Where the session's responses go. Called on the session's serial executor only. */
     public interface Outbox {
@@ -222,6 +224,16 @@ public final class WatchSession implements AutoCloseable {
         for (Watcher watcher : new ArrayList<>(watchers.values())) {
             if (!outbox.isReady()) {
                 return; // ready() resumes
+            }
+            if (!watcher.hub.owns(watcher.span)) {
+                // Its range was split: the keys beyond the split have their history, at the same revisions, in the
+                // new range, where the client resumes from its position.
+                watchers.remove(watcher.id);
+                outbox.send(response(watcher, watcher.hub.revision())
+                        .setCanceled(true)
+                        .setCancelReason(SPLIT_REASON + watcher.next)
+                        .build());
+                continue;
             }
             if (watcher.caughtUp()) {
                 continue;

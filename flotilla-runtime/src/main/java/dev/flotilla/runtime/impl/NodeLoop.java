@@ -166,6 +166,21 @@ public final class NodeLoop {
     }
 
     public void createGroup(long groupId, Membership initialMembers, CompletableFuture<Void> done) {
+        createGroup(groupId, initialMembers, bootstrap(groupId, initialMembers), done);
+    }
+
+    /** A group whose log starts with a marker at {@code initialIndex} (see {@code RaftNode.createGroup}). */
+    public void createGroup(long groupId, Membership initialMembers, long initialIndex, CompletableFuture<Void> done) {
+        if (initialIndex < 1) {
+            done.completeExceptionally(
+                    new IllegalArgumentException("initial index must be at least 1, was " + initialIndex));
+            return;
+        }
+        createGroup(groupId, initialMembers, compactedStart(groupId, initialMembers, initialIndex), done);
+    }
+
+    private void createGroup(
+            long groupId, Membership initialMembers, GroupWrite firstWrite, CompletableFuture<Void> done) {
         if (failIfStopped(done)) {
             return;
         }
@@ -186,7 +201,7 @@ public final class NodeLoop {
                             + config.nodeId() + ", got " + initialMembers));
             return;
         }
-        log.append(LogBatch.of(bootstrap(groupId, initialMembers)))
+        log.append(LogBatch.of(firstWrite))
                 .whenComplete((ok, error) -> driver.execute(() -> {
                     if (error != null) {
                         done.completeExceptionally(error);
@@ -237,6 +252,19 @@ public final class NodeLoop {
                 OptionalLong.empty(),
                 entries,
                 Optional.of(new HardState(1, HardState.NO_VOTE, entries.size())));
+    }
+
+    /**
+     * A split-off group's first log: a marker without data at {@code initialIndex} and term 1, committed up to it. The
+     * entries before it never existed, so a member with an empty log can only catch up through a snapshot.
+     */
+    static GroupWrite compactedStart(long groupId, Membership initialMembers, long initialIndex) {
+        return new GroupWrite(
+                groupId,
+                Optional.of(new SnapshotMeta(initialIndex, 1, initialMembers, new byte[0])),
+                OptionalLong.empty(),
+                List.of(),
+                Optional.of(new HardState(1, HardState.NO_VOTE, initialIndex)));
     }
 
     public void joinGroup(long groupId, CompletableFuture<Void> done) {

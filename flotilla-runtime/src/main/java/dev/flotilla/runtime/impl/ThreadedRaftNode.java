@@ -155,6 +155,13 @@ public final class ThreadedRaftNode implements RaftNode {
     }
 
     @Override
+    public CompletableFuture<Void> createGroup(long groupId, Membership initialMembers, long initialIndex) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onDriverOf(groupId, loop -> loop.createGroup(groupId, initialMembers, initialIndex, done));
+        return done;
+    }
+
+    @Override
     public CompletableFuture<Void> joinGroup(long groupId) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         onDriverOf(groupId, loop -> loop.joinGroup(groupId, done));
