@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * RocksDB keys of the MVCC store (docs/kv-server.md, "Key layout"). Every key starts with a kind byte and the range
@@ -22,6 +23,9 @@ final class KeyCodec {
     static final byte MEMBER = 'c';
     /** The cluster's auth state ({@link AuthTable}), one row kept by the first range. */
     static final byte AUTH = 'u';
+
+    /** The kinds of key a range owns besides its meta record; snapshots, checksums and installs all go by this list. */
+    private static final List<Byte> OWNED_KINDS = List.of(DATA, LEASE, ATTACHMENT, MEMBER, AUTH);
 
     private static final int PREFIX_BYTES = 9;
     private static final int REVISION_BYTES = 8;
@@ -138,12 +142,7 @@ final class KeyCodec {
      * member rows, the auth state): a full copy of the range is every key under them.
      */
     static List<byte[]> rangePrefixes(long rangeId) {
-        return List.of(
-                dataPrefix(rangeId),
-                leasePrefix(rangeId),
-                prefix(ATTACHMENT, rangeId),
-                prefix(MEMBER, rangeId),
-                authKey(rangeId));
+        return OWNED_KINDS.stream().map(kind -> prefix(kind, rangeId)).toList();
     }
 
     /** The key of the range's auth state row. */
@@ -156,7 +155,7 @@ final class KeyCodec {
      * range+1)} for each kind.
      */
     static List<byte[][]> rangeSpans(long rangeId) {
-        return java.util.stream.Stream.of(ATTACHMENT, MEMBER, DATA, LEASE, META)
+        return Stream.concat(OWNED_KINDS.stream(), Stream.of(META))
                 .sorted()
                 .map(kind -> new byte[][] {prefix(kind, rangeId), prefix(kind, rangeId + 1)})
                 .toList();
