@@ -1,5 +1,6 @@
 package dev.flotilla.kv.grpc;
 
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -22,9 +23,12 @@ final class Replies {
         this.executor = executor;
     }
 
-    /** As {@link #send}, but starts the request on {@code executor}, away from the network thread. */
+    /**
+     * As {@link #send}, but starts the request on {@code executor}, away from the network thread, in the call's gRPC
+     * context (which holds the caller's identity).
+     */
     <T> void sendFromWorker(Supplier<CompletableFuture<T>> request, StreamObserver<T> observer) {
-        executor.execute(() -> send(request, observer));
+        executor.execute(Context.current().wrap(() -> send(request, observer)));
     }
 
     <T> void send(Supplier<CompletableFuture<T>> request, StreamObserver<T> observer) {
