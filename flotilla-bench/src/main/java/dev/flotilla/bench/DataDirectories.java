@@ -29,13 +29,18 @@ public final class DataDirectories {
      */
     public static void evictFromPageCache(List<Path> files) throws IOException, InterruptedException {
         for (Path file : files) {
-            Process dd = new ProcessBuilder("dd", "if=" + file, "iflag=nocache", "count=0", "status=none")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (dd.waitFor() != 0) {
-                throw new IOException("dropping " + file + " from the page cache failed");
-            }
+            runTool("dd", "if=" + file, "iflag=nocache", "count=0", "status=none");
+        }
+    }
+
+    /** Runs a command-line tool (cp, sync, dd) with its output discarded; fails if it does. */
+    public static void runTool(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed");
         }
     }
 

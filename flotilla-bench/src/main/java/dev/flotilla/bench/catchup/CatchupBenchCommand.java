@@ -265,7 +265,7 @@ public final class CatchupBenchCommand implements Callable<Integer> {
         List<Path> storeFiles = DataDirectories.files(store);
         List<String> sync = new ArrayList<>(List.of("sync"));
         storeFiles.forEach(file -> sync.add(file.toString()));
-        run(sync.toArray(String[]::new));
+        DataDirectories.runTool(sync.toArray(String[]::new));
         DataDirectories.evictFromPageCache(storeFiles);
         double cpSeconds = timeCp(store, scratch.root().resolve("cp"));
         out.printf(Locale.ROOT, "cp -r of %.1f MB: %.2f s%n", snapshotBytes / 1e6, cpSeconds);
@@ -413,20 +413,10 @@ public final class CatchupBenchCommand implements Callable<Integer> {
     /** Times {@code cp -r} of {@code from} to {@code to}, then deletes the copy. */
     private static double timeCp(Path from, Path to) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        run("cp", "-r", from.toString(), to.toString());
+        DataDirectories.runTool("cp", "-r", from.toString(), to.toString());
         double seconds = (System.nanoTime() - started) / 1e9;
         DataDirectories.deleteRecursively(to);
         return seconds;
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (process.waitFor() != 0) {
-            throw new IOException(String.join(" ", command) + " failed");
-        }
     }
 
     /** Distinct loopback ports that were free a moment ago: all are held open together, then released. */

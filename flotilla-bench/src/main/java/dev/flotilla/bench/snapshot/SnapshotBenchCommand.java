@@ -258,13 +258,13 @@ public final class SnapshotBenchCommand implements Callable<Integer> {
     /** Times {@code cp -r}, then a sync of the copied files; returns both times (the second includes the first). */
     private static double[] timeCopy(Path from, Path to) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        run("cp", "-r", from.toString(), to.toString());
+        DataDirectories.runTool("cp", "-r", from.toString(), to.toString());
         double cpSeconds = seconds(started);
         List<String> sync = new ArrayList<>(List.of("sync"));
         try (Stream<Path> list = Files.list(to)) {
             list.forEach(p -> sync.add(p.toString()));
         }
-        run(sync.toArray(String[]::new));
+        DataDirectories.runTool(sync.toArray(String[]::new));
         double withSync = seconds(started);
         DataDirectories.deleteRecursively(to);
         return new double[] {cpSeconds, withSync};
@@ -300,16 +300,6 @@ public final class SnapshotBenchCommand implements Callable<Integer> {
         }
         progress.printf("wrote %d files, %d MiB%n", files.size(), written >> 20);
         return files;
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (process.waitFor() != 0) {
-            throw new IOException(String.join(" ", command) + " failed");
-        }
     }
 
     private static double seconds(long startedNanos) {
