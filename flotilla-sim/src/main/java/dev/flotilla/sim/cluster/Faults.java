@@ -149,7 +149,6 @@ final class Faults {
         }
     }
 
-    /** Ends the faults: a calm network, disks with space, every node that can restart restarted. */
     /**
      * One step of a group's membership walk, proposed on its leader: a member that is neither voter nor learner is
      * added back as a learner; else a learner is promoted; else (only if {@code mayRemove}) a voter other than the
@@ -181,6 +180,9 @@ final class Faults {
             List<Long> others = current.voters().stream()
                     .filter(id -> id != leader.get().id())
                     .toList();
+            if (others.isEmpty()) {
+                return true;
+            }
             change = ConfChange.of(ConfChange.ChangeType.REMOVE_NODE, others.get(random.nextInt(others.size())));
         } else {
             return true;
@@ -208,6 +210,7 @@ final class Faults {
         changeMembership(1 + random.nextInt(groups), mayRemove);
     }
 
+    /** Ends the faults: a calm network, disks with space, every node that can restart restarted, full memberships. */
     void healAll() {
         healed = true;
         network.calm();
